@@ -42,8 +42,8 @@ class Part:
     aliases: list[str] = attrs.Factory(list)
     deprecated: str = ""
     takes_value: bool = False
-    values: dict[str, "Part"] = attrs.Factory(dict)
-    options: dict[str, "Part"] = attrs.Factory(dict)
+    values: dict[str, Part] = attrs.Factory(dict)
+    options: dict[str, Part] = attrs.Factory(dict)
 
 
 @attrs.define
