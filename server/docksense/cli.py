@@ -1,0 +1,145 @@
+"""The ``docksense`` command: ``serve`` | ``parse`` | ``explain`` | ``check``.
+
+Every failure is one line on stderr and a non-zero exit status (2 for bad usage or an
+unreadable file, 1 for a Dockerfile that BuildKit would refuse); never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from . import __version__
+
+
+class CliError(Exception):
+    """A problem to report in one line, with the exit status to use."""
+
+    def __init__(self, message: str, status: int = 2):
+        super().__init__(message)
+        self.status = status
+
+
+def read_source(name: str) -> str:
+    """The text of FILE, or of stdin for ``-``; bytes that are not UTF-8 are kept as escapes."""
+    try:
+        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except FileNotFoundError:
+        raise CliError(f"{name}: no such file")
+    except IsADirectoryError:
+        raise CliError(f"{name}: is a directory")
+    except PermissionError:
+        raise CliError(f"{name}: permission denied")
+    except OSError as exc:
+        raise CliError(f"{name}: cannot read ({exc.strerror or exc})")
+    return data.decode("utf-8", "surrogateescape")
+
+
+def write_stdout(text: str) -> None:
+    sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
+    sys.stdout.flush()
+
+
+# -- serve -------------------------------------------------------------------------
+def cmd_serve(args: argparse.Namespace) -> int:
+    level = getattr(logging, str(args.log_level).upper(), None)
+    if not isinstance(level, int):
+        raise CliError(f"--log-level: unknown level {args.log_level!r}")
+    handler: logging.Handler
+    if args.log_file:
+        try:
+            handler = logging.FileHandler(args.log_file, encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"--log-file {args.log_file}: {exc.strerror or exc}")
+    else:
+        handler = logging.StreamHandler(sys.stderr)  # never stdout: that is the LSP channel
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+    from .server import server
+
+    if args.tcp:
+        host, sep, port = args.tcp.rpartition(":")
+        if not sep or not port.isdigit():
+            raise CliError("--tcp takes HOST:PORT")
+        server.start_tcp(host or "127.0.0.1", int(port))
+    else:
+        server.start_io()
+    return 0
+
+
+# -- parse -------------------------------------------------------------------------
+def cmd_parse(args: argparse.Namespace) -> int:
+    from .syntax import LineIndex, parse
+    from .syntax.dump import dump
+
+    text = read_source(args.file)
+    tree = parse(text)
+    errors = tree.errors
+    if errors:
+        first = errors[0]
+        line = LineIndex(text).position(first.start)[0] + 1
+        name = "<stdin>" if args.file == "-" else args.file
+        raise CliError(f"{name}:{line}: {first.message}", status=1)
+    write_stdout(dump(tree))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="docksense",
+        description="A Dockerfile language server that explains every part of a Dockerfile.",
+    )
+    parser.add_argument("--version", action="version", version=f"docksense {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the language server (stdio by default)")
+    serve.add_argument("--stdio", action="store_true", help="use stdio (the default; accepted for editors)")
+    serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on TCP instead (for debugging)")
+    serve.add_argument("--log-file", metavar="FILE", help="write logs to FILE (default: stderr)")
+    serve.add_argument("--log-level", default="WARNING", metavar="LEVEL", help="DEBUG, INFO, WARNING (default), ERROR")
+    serve.set_defaults(run=cmd_serve)
+
+    parse = commands.add_parser("parse", help="print BuildKit's AST dump of a Dockerfile")
+    parse.add_argument("file", metavar="FILE", help="a Dockerfile, or - for stdin")
+    parse.set_defaults(run=cmd_parse)
+
+    for register in _EXTRA_COMMANDS:
+        register(commands)
+    return parser
+
+
+# Later modules (explain, check) add their subcommands here.
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse already printed a one-line usage error
+        return int(exc.code or 0) if exc.code in (0, None) else 2
+    if not getattr(args, "run", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.run(args) or 0)
+    except CliError as exc:
+        print(f"docksense: {exc}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:  # a bug: still one line, no traceback
+        print(f"docksense: internal error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,208 @@
+"""pygls wiring only: thin handlers that call :mod:`docksense.features`.
+
+Each handler is wrapped by :func:`guarded`, so an exception inside one feature is logged and
+answered with an empty result instead of taking the server down. Documents are analysed once
+per version through :class:`~docksense.analysis.AnalysisCache`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from pathlib import Path
+from typing import Any, Callable, Optional, TypeVar
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from . import __version__
+from .analysis import Analysis, AnalysisCache
+from .features import diagnostics as diagnostics_feature
+from .features.positions import encoding_name
+from .knowledge import KnowledgeBase
+from .settings import Settings, parse_settings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class DocksenseServer(LanguageServer):
+    """The language server's state: settings, knowledge base, analysis cache, pending pushes."""
+
+    def __init__(self) -> None:
+        super().__init__("docksense", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.settings = Settings()
+        self.cache = AnalysisCache()
+        self.kb = KnowledgeBase()
+        self._pending: dict[str, asyncio.Task[None]] = {}
+        self.pull_diagnostics = False
+
+    # -- state helpers -----------------------------------------------------------
+    @property
+    def encoding(self) -> str:
+        try:
+            return encoding_name(self.workspace.position_encoding)
+        except Exception:
+            return "utf-16"
+
+    def analysis(self, uri: str) -> Optional[Analysis]:
+        try:
+            document = self.workspace.get_text_document(uri)
+        except Exception:
+            return None
+        path: Optional[Path] = None
+        if uri.startswith("file:"):
+            fs_path = to_fs_path(uri)
+            path = Path(fs_path) if fs_path else None
+        return self.cache.get(uri, document.version, document.source, path)
+
+    def apply_settings(self, raw: Any) -> None:
+        warnings: list[str] = []
+        self.settings = parse_settings(raw, warnings.append)
+        for message in warnings:
+            log.warning(message)
+            self.window_log_message(types.LogMessageParams(types.MessageType.Warning, message))
+        self.kb = KnowledgeBase([Path(p).expanduser() for p in self.settings.knowledge.paths])
+
+    def publish(self, uri: str) -> None:
+        analysis = self.analysis(uri)
+        if analysis is None:
+            return
+        document = self.workspace.get_text_document(uri)
+        items = diagnostics_feature.diagnostics(analysis, self.settings, self.encoding)
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=document.version)
+        )
+
+    def schedule(self, uri: str) -> None:
+        """Push diagnostics after the debounce delay; a newer edit cancels the older push."""
+        if self.pull_diagnostics:
+            return
+        previous = self._pending.pop(uri, None)
+        if previous is not None:
+            previous.cancel()
+        delay = self.settings.diagnostics.debounce_ms / 1000
+
+        async def later() -> None:
+            try:
+                if delay:
+                    await asyncio.sleep(delay)
+                guarded_call(self.publish, None, uri)
+            finally:
+                if self._pending.get(uri) is task:
+                    self._pending.pop(uri, None)
+
+        task = asyncio.ensure_future(later())
+        self._pending[uri] = task
+
+
+def guarded_call(function: Callable[..., T], default: T, *args: Any) -> T:
+    try:
+        return function(*args)
+    except Exception:
+        log.exception("docksense: %s failed", getattr(function, "__name__", function))
+        return default
+
+
+def guarded(default: Any = None) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Answer ``default`` (and log) when a handler raises."""
+
+    def wrap(function: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(function)
+        def inner(*args: Any, **kwargs: Any) -> T:
+            try:
+                return function(*args, **kwargs)
+            except Exception:
+                log.exception("docksense: handler %s failed", function.__name__)
+                return default
+
+        return inner
+
+    return wrap
+
+
+server = DocksenseServer()
+
+
+@server.feature(types.INITIALIZE)
+@guarded()
+def initialize(ls: DocksenseServer, params: types.InitializeParams) -> None:
+    ls.apply_settings(params.initialization_options)
+    capabilities = params.capabilities
+    text_document = capabilities.text_document if capabilities else None
+    ls.pull_diagnostics = bool(text_document and text_document.diagnostic)
+
+
+@server.feature(types.INITIALIZED)
+async def initialized(ls: DocksenseServer, params: types.InitializedParams) -> None:
+    await refresh_configuration(ls)
+
+
+async def refresh_configuration(ls: DocksenseServer) -> None:
+    """Ask the client for the ``docksense`` section, when it can answer."""
+    try:
+        workspace = ls.client_capabilities.workspace
+        if not (workspace and workspace.configuration):
+            return
+        result = await ls.workspace_configuration_async(
+            types.ConfigurationParams(items=[types.ConfigurationItem(section="docksense")])
+        )
+        if result and result[0] is not None:
+            ls.apply_settings(result[0])
+            for uri in list(ls.workspace.text_documents):
+                ls.schedule(uri)
+            if ls.pull_diagnostics:
+                ls.workspace_diagnostic_refresh(None)
+    except Exception:
+        log.exception("docksense: reading workspace configuration failed")
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def did_change_configuration(ls: DocksenseServer, params: types.DidChangeConfigurationParams) -> None:
+    # Only a payload that carries our section is used; clients such as eglot send their whole
+    # configuration here, which must not reset ours. Either way, pull the section again.
+    settings = params.settings
+    if isinstance(settings, dict) and isinstance(settings.get("docksense"), dict):
+        guarded_call(ls.apply_settings, None, settings["docksense"])
+        for uri in list(ls.workspace.text_documents):
+            ls.schedule(uri)
+    await refresh_configuration(ls)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+@guarded()
+def did_open(ls: DocksenseServer, params: types.DidOpenTextDocumentParams) -> None:
+    ls.schedule(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+@guarded()
+def did_change(ls: DocksenseServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.schedule(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+@guarded()
+def did_close(ls: DocksenseServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    pending = ls._pending.pop(uri, None)
+    if pending is not None:
+        pending.cancel()
+    ls.cache.drop(uri)
+    if not ls.pull_diagnostics:
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_DIAGNOSTIC,
+    types.DiagnosticOptions(identifier="docksense", inter_file_dependencies=False, workspace_diagnostics=False),
+)
+@guarded(types.RelatedFullDocumentDiagnosticReport(items=[]))
+def document_diagnostic(ls: DocksenseServer, params: types.DocumentDiagnosticParams):
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None:
+        return types.RelatedFullDocumentDiagnosticReport(items=[])
+    items = diagnostics_feature.diagnostics(analysis, ls.settings, ls.encoding)
+    return types.RelatedFullDocumentDiagnosticReport(items=items)
