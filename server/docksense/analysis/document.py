@@ -6,7 +6,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Optional
 
-from ..syntax import Dockerfile, LineIndex, parse
+from ..syntax import Dockerfile, Instruction, LineIndex, parse
+from .scopes import Scopes
+from .stages import Stage, find_stages
 
 
 class Analysis:
@@ -24,3 +26,29 @@ class Analysis:
     @cached_property
     def lines(self) -> LineIndex:
         return LineIndex(self.text)
+
+    @cached_property
+    def _stages(self) -> tuple[list[Instruction], list[Stage]]:
+        return find_stages(self.tree)
+
+    @property
+    def preamble(self) -> list[Instruction]:
+        """Instructions before the first FROM (the global scope)."""
+        return self._stages[0]
+
+    @property
+    def stages(self) -> list[Stage]:
+        return self._stages[1]
+
+    @cached_property
+    def scopes(self) -> Scopes:
+        return Scopes(self.tree, self.preamble, self.stages)
+
+    def stage_of(self, ins: Instruction) -> Optional[Stage]:
+        """The stage an instruction belongs to (None in the global scope)."""
+        while ins.parent is not None:
+            ins = ins.parent
+        for stage in reversed(self.stages):
+            if stage.instruction.start <= ins.start:
+                return stage
+        return None
