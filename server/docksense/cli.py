@@ -114,8 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Later modules (explain, check) add their subcommands here.
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+def _explain(commands: argparse._SubParsersAction) -> None:
+    from .explain_command import register
+
+    register(commands)
+
+
+# Subcommands that live in their own modules.
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_explain]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

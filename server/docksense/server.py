@@ -20,6 +20,7 @@ from pygls.uris import to_fs_path
 from . import __version__
 from .analysis import Analysis, AnalysisCache
 from .features import diagnostics as diagnostics_feature
+from .features import hover as hover_feature
 from .features.positions import encoding_name
 from .knowledge import KnowledgeBase
 from .settings import Settings, parse_settings
@@ -206,3 +207,19 @@ def document_diagnostic(ls: DocksenseServer, params: types.DocumentDiagnosticPar
         return types.RelatedFullDocumentDiagnosticReport(items=[])
     items = diagnostics_feature.diagnostics(analysis, ls.settings, ls.encoding)
     return types.RelatedFullDocumentDiagnosticReport(items=items)
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+@guarded(None)
+def hover(ls: DocksenseServer, params: types.HoverParams) -> Optional[types.Hover]:
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None:
+        return None
+    return hover_feature.hover(
+        analysis,
+        ls.kb,
+        params.position,
+        ls.encoding,
+        ls.settings.hover.detail,
+        hover_feature.client_wants_markdown(ls.client_capabilities),
+    )

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..syntax import Dockerfile, Instruction, LineIndex, parse
+from .commands import Located, locate_commands
 from .scopes import Scopes
 from .stages import Stage, find_stages
 
@@ -22,6 +23,10 @@ class Analysis:
         self.text = text
         self.path = path
         self.tree: Dockerfile = parse(text)
+        self._commands: dict[int, list[Located]] = {}
+        # Features may keep derived data here (keyed by their own names); it lives and dies
+        # with this document version.
+        self.memo: dict[object, object] = {}
 
     @cached_property
     def lines(self) -> LineIndex:
@@ -52,3 +57,11 @@ class Analysis:
             if stage.instruction.start <= ins.start:
                 return stage
         return None
+
+    def commands(self, ins: Instruction) -> list[Located]:
+        """The shell commands of an instruction (parsed once per version)."""
+        found = self._commands.get(id(ins))
+        if found is None:
+            found = locate_commands(ins)
+            self._commands[id(ins)] = found
+        return found

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from typing import Optional
 from pathlib import Path
 
 from .loader import FOLDER_OF_KIND, KnowledgeProblem, iter_files, load_file
@@ -35,6 +36,7 @@ class KnowledgeBase:
         self._by_kind: dict[str, dict[str, Entry]] = {}
         self._alias: dict[str, dict[str, str]] = {}
         self._lock = threading.Lock()
+        self._packages: Optional[dict[str, Entry]] = None
 
     # -- loading -----------------------------------------------------------------
     def _ensure(self, kind: str) -> dict[str, Entry]:
@@ -114,6 +116,18 @@ class KnowledgeBase:
             instruction, _, name = rest.partition(":")
             return self.get("flag", name, instruction)
         return self.get(kind, rest)
+
+    def package(self, name: str) -> Optional[Entry]:
+        """The command entry a package installs (``watchdog`` -> ``watchmedo``), or by its own name."""
+        entries = self._ensure("command")
+        index = self._packages
+        if index is None:
+            index = {}
+            for entry in entries.values():
+                for package in entry.packages:
+                    index.setdefault(package.lower(), entry)
+            self._packages = index
+        return index.get(name.lower()) or self.get("command", name)
 
     def all_of(self, kind: str) -> list[Entry]:
         return list(self._ensure(kind).values())

@@ -85,6 +85,7 @@ class Entry:
     see_also: list[str] = attrs.Factory(list)
     deprecated: str = ""
     tags: list[str] = attrs.Factory(list)
+    packages: list[str] = attrs.Factory(list)  # commands: package names that install it
     options: dict[str, Part] = attrs.Factory(dict)
     values: dict[str, Part] = attrs.Factory(dict)
     subcommands: dict[str, Part] = attrs.Factory(dict)

@@ -178,6 +178,7 @@ class Instruction:
     comments: list[str] = attrs.Factory(list)  # comment lines right above (BuildKit's PrevComment)
     variables: list[VarRef] = attrs.Factory(list)
     empty_continuation_lines: list[int] = attrs.Factory(list)
+    keyword_index: int = 0  # where the keyword starts in ``joined.text``
     parent: Optional["Instruction"] = attrs.field(default=None, repr=False, eq=False)
 
     @property
@@ -187,7 +188,7 @@ class Instruction:
 
     def keyword_pieces(self) -> list[tuple[int, int]]:
         """The keyword's document spans: more than one when a continuation splits it."""
-        begin = len(self.joined.text) - len(self.joined.text.lstrip())
+        begin = self.keyword_index
         return self.joined.doc_pieces(begin, begin + len(self.keyword))
 
     def args_span(self) -> tuple[int, int]:

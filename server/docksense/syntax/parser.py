@@ -264,6 +264,7 @@ class _Parser:
             args=args,
             flags=flags,
             comments=list(comments),
+            keyword_index=core_start,
         )
         self._arguments(instruction)
         self._variables(instruction)

@@ -1,0 +1,115 @@
+"""Where the shell commands of an instruction are, mapped back to the document.
+
+RUN (shell form, heredoc scripts), shell-form CMD/ENTRYPOINT and ``HEALTHCHECK CMD`` hold
+shell code; exec-form arrays hold a program and its arguments. This module finds them and
+gives each a mapping from the shell text's offsets to document offsets, so hover and checks
+can point at the exact word. The shell text itself is parsed by :mod:`.shell`.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import attrs
+
+from ..syntax import Instruction
+from .shell import SimpleCommand, Word, parse_shell
+
+_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash", "/bin/ash", "/bin/dash",
+                     "/usr/bin/env"})
+SHELL_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"})
+
+
+@attrs.frozen
+class Located:
+    """A shell command and the way back to the document."""
+
+    command: SimpleCommand
+    to_doc: Callable[[int, int], tuple[int, int]] = attrs.field(eq=False, repr=False)
+    source: str  # "shell", "heredoc", "exec", "exec-script"
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.to_doc(start, end)
+
+
+def _joined_mapper(ins: Instruction, base: int) -> Callable[[int, int], tuple[int, int]]:
+    joined = ins.joined
+
+    def to_doc(start: int, end: int) -> tuple[int, int]:
+        return joined.doc_span(base + start, base + end)
+
+    return to_doc
+
+
+def _linear_mapper(base: int) -> Callable[[int, int], tuple[int, int]]:
+    def to_doc(start: int, end: int) -> tuple[int, int]:
+        return base + start, base + end
+
+    return to_doc
+
+
+def _command_text(ins: Instruction) -> tuple[str, int]:
+    """The shell text of a shell-form instruction and its offset in ``joined.text``."""
+    if ins.name == "HEALTHCHECK":
+        if not ins.words or ins.words[0].text.upper() != "CMD":
+            return "", 0
+        rest = ins.args[len(ins.words[0].text):]
+        stripped = rest.lstrip()
+        return stripped, ins.args_offset + len(ins.args) - len(stripped)
+    return ins.args, ins.args_offset
+
+
+def locate_commands(ins: Instruction) -> list[Located]:
+    """Every simple command in ``ins`` (an ONBUILD trigger is looked at through its trigger)."""
+    if ins.trigger is not None:
+        return locate_commands(ins.trigger)
+    if ins.name not in SHELL_INSTRUCTIONS:
+        return []
+    out: list[Located] = []
+    if ins.json is not None:
+        out.extend(_exec_form(ins))
+        return out
+    text, base = _command_text(ins)
+    first_program = ""
+    if text:
+        mapper = _joined_mapper(ins, base)
+        script = parse_shell(text)
+        for command in script.commands:
+            out.append(Located(command, mapper, "shell"))
+            if not first_program and command.words:
+                first_program = command.words[0].text
+    if ins.name == "RUN":
+        for doc in ins.heredocs:
+            if first_program and first_program not in _SHELLS:
+                continue  # the body is another program's input (python <<EOF ...)
+            body = doc.content
+            mapper = _linear_mapper(doc.body_start)
+            for command in parse_shell(body).commands:
+                out.append(Located(command, mapper, "heredoc"))
+    return out
+
+
+def _exec_form(ins: Instruction) -> list[Located]:
+    items = ins.json.items if ins.json is not None else []
+    if not items:
+        return []
+    # Offsets of a JSON item: inside the quotes when the literal has no escapes.
+    words = []
+    for item in items:
+        inner_start = item.start + 1
+        inner_end = max(inner_start, item.end - 1)
+        words.append(Word(item.text, item.text, inner_start, inner_end))
+    command = SimpleCommand(tuple(words), start=words[0].start, end=words[-1].end, context="exec")
+    identity = _linear_mapper(0)
+    out = [Located(command, identity, "exec")]
+    # ["sh", "-c", "script"]: the script is shell code; map it when the literal has no escapes.
+    program = items[0].text.rsplit("/", 1)[-1]
+    if program in ("sh", "bash", "ash", "dash", "zsh") and len(items) >= 3 and items[1].text.startswith("-") \
+            and "c" in items[1].text:
+        script_item = items[2]
+        literal_len = script_item.end - script_item.start - 2
+        if literal_len == len(script_item.text):
+            mapper = _linear_mapper(script_item.start + 1)
+            for command in parse_shell(script_item.text).commands:
+                out.append(Located(command, mapper, "exec-script"))
+    return out

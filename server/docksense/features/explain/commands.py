@@ -1,0 +1,104 @@
+"""Inside RUN, CMD, ENTRYPOINT and HEALTHCHECK CMD: commands, subcommands, options, values,
+well-known paths and ``VAR=value`` assignments."""
+
+from __future__ import annotations
+
+import re
+
+from ...analysis import Analysis
+from ...analysis.shell import classify
+from ...knowledge import KnowledgeBase, find_part
+from ...syntax import Instruction
+from .. import markdown as md
+from .model import Explanation
+from .paths import path_explanation
+
+
+def command_explanations(analysis: Analysis, kb: KnowledgeBase, ins: Instruction) -> list[Explanation]:
+    out: list[Explanation] = []
+    for located in analysis.commands(ins):
+        command = located.command
+        for assignment in command.assignments:
+            name = assignment.text.split("=", 1)[0]
+            entry = kb.get("env", name)
+            if entry is not None:
+                start, _ = located.span(assignment.start, assignment.start + len(name))
+                _, end = located.span(assignment.start, assignment.start + len(name))
+                explanation = Explanation.from_knowledge(start, end, name, "variable for this command", entry)
+                explanation.specifics.append("Set only for this one command (not saved in the image).")
+                out.append(explanation)
+        if not command.words:
+            continue
+        roles = classify(command, kb)
+        owner = ""
+        for role in roles:
+            start, end = located.span(role.start, role.end)
+            if role.role == "command":
+                if role.entry is None:
+                    break  # an unknown program: nothing we can say about its arguments either
+                owner = role.entry.name
+                explanation = Explanation.from_knowledge(start, end, role.text, "command", role.entry)
+                if located.source == "exec" and role.word is command.words[0]:
+                    explanation.specifics.append("Run directly (exec form): no shell, so no `&&`, pipes or "
+                                                 "variable expansion.")
+                out.append(explanation)
+            elif role.role == "subcommand" and role.part is not None:
+                owner = f"{role.entry.name} {role.key}" if role.entry else role.key
+                out.append(Explanation.from_knowledge(start, end, role.text, f"subcommand of {role.entry.name}",
+                                                      role.entry, role.part))
+            elif role.role == "option" and role.part is not None:
+                explanation = Explanation.from_knowledge(start, end, role.text, f"option of {owner}",
+                                                         role.entry, role.part)
+                if role.text != role.key:
+                    explanation.title = f"{role.text} ({role.key})" if role.key else role.text
+                out.append(explanation)
+            elif role.role == "option-value":
+                explanation = _option_value(kb, role, owner, start, end)
+                if explanation is not None:
+                    out.append(explanation)
+            elif role.role == "operand":
+                known = path_explanation(kb, role.text, start, end)
+                if known is None and owner.split(" ")[-1] in _INSTALLING:
+                    known = _package(kb, role.text, owner, start, end)
+                if known is not None:
+                    out.append(known)
+    return out
+
+
+# Subcommands whose operands are package names.
+_INSTALLING = frozenset({"install", "add", "i"})
+_VERSION = re.compile(r"(?:[=<>~!@^]|==).*$")
+
+
+def _package(kb: KnowledgeBase, text: str, owner: str, start: int, end: int) -> Explanation | None:
+    """``curl`` in ``apt-get install curl``: the package that provides a command we know."""
+    name = _VERSION.sub("", text.strip("'\""))
+    if not name or name.startswith("-"):
+        return None
+    entry = kb.package(name)
+    if entry is None:
+        return None
+    explanation = Explanation.from_knowledge(start, end, text, f"package installed by {owner}", entry)
+    if entry.name != name:
+        explanation.specifics.append(f"The {md.code(name)} package provides the {md.code(entry.name)} command.")
+    else:
+        explanation.specifics.append(f"Installs the {md.code(name)} command.")
+    return explanation
+
+
+def _option_value(kb: KnowledgeBase, role, owner: str, start: int, end: int) -> Explanation | None:
+    part = role.part
+    if part is not None and part.values:
+        found = find_part(part.values, role.text)
+        if found is not None:
+            return Explanation.from_knowledge(start, end, role.text, f"value of {role.key}", role.entry, found[1])
+    known = path_explanation(kb, role.text, start, end)
+    if known is not None:
+        return known
+    if part is not None:
+        explanation = Explanation(start, end, role.text, f"value of {role.key}",
+                                  summary=f"The value given to {role.key}: {part.summary.strip()}",
+                                  docs=part.docs or (role.entry.docs if role.entry else ""))
+        explanation.specifics.append(f"Here: {md.code(role.text)}.")
+        return explanation
+    return None

@@ -1,0 +1,27 @@
+"""Well-known paths (``/var/lib/apt/lists``, ``/root/.cache/pip`` ...)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from ...knowledge import KnowledgeBase
+from .model import Explanation
+
+
+def _candidates(text: str) -> list[str]:
+    path = text.strip("'\"")
+    out = [path]
+    for suffix in ("/*", "/", "/**"):
+        if path.endswith(suffix) and len(path) > len(suffix):
+            out.append(path[: -len(suffix)])
+    return out
+
+
+def path_explanation(kb: KnowledgeBase, text: str, start: int, end: int) -> Optional[Explanation]:
+    if not text.startswith(("/", "'/", '"/')):
+        return None
+    for candidate in _candidates(text):
+        entry = kb.get("path", candidate)
+        if entry is not None:
+            return Explanation.from_knowledge(start, end, text, "path", entry)
+    return None
