@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import threading
 from pathlib import Path
 from typing import Any, Callable, Optional, TypeVar
 
@@ -66,6 +67,22 @@ class DocksenseServer(LanguageServer):
             log.warning(message)
             self.window_log_message(types.LogMessageParams(types.MessageType.Warning, message))
         self.kb = KnowledgeBase([Path(p).expanduser() for p in self.settings.knowledge.paths])
+        self.warm_up()
+
+    def warm_up(self) -> None:
+        """Index the whole knowledge base in the background, so that the first hover on a RUN
+        does not pay for reading every command entry; problems in user packs are logged."""
+        kb = self.kb
+
+        def load() -> None:
+            try:
+                kb.load_all()
+                for problem in kb.problems:
+                    log.warning("knowledge: %s", problem)
+            except Exception:
+                log.exception("docksense: loading the knowledge base failed")
+
+        threading.Thread(target=load, name="docksense-knowledge", daemon=True).start()
 
     def publish(self, uri: str) -> None:
         analysis = self.analysis(uri)

@@ -18,6 +18,18 @@ from .shell import SimpleCommand, Word, parse_shell
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash", "/bin/ash", "/bin/dash",
                      "/usr/bin/env"})
 SHELL_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"})
+DEFAULT_SHELL = ("/bin/sh", "-c")
+_NON_POSIX = frozenset({"powershell", "pwsh", "cmd"})
+
+
+def is_posix_shell(shell: list[str]) -> bool:
+    """False for PowerShell and cmd.exe, whose code the sh tokenizer must not read."""
+    if not shell:
+        return True
+    program = shell[0].replace("\\", "/").rsplit("/", 1)[-1].lower()
+    if program.endswith(".exe"):
+        program = program[:-4]
+    return program not in _NON_POSIX
 
 
 @attrs.frozen
@@ -59,15 +71,20 @@ def _command_text(ins: Instruction) -> tuple[str, int]:
     return ins.args, ins.args_offset
 
 
-def locate_commands(ins: Instruction) -> list[Located]:
-    """Every simple command in ``ins`` (an ONBUILD trigger is looked at through its trigger)."""
+def locate_commands(ins: Instruction, posix_shell: bool = True) -> list[Located]:
+    """Every simple command in ``ins`` (an ONBUILD trigger is looked at through its trigger).
+
+    With ``posix_shell`` False (a PowerShell or cmd SHELL) only exec-form arrays are read.
+    """
     if ins.trigger is not None:
-        return locate_commands(ins.trigger)
+        return locate_commands(ins.trigger, posix_shell)
     if ins.name not in SHELL_INSTRUCTIONS:
         return []
     out: list[Located] = []
     if ins.json is not None:
         out.extend(_exec_form(ins))
+        return out
+    if not posix_shell:
         return out
     text, base = _command_text(ins)
     first_program = ""

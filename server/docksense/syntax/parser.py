@@ -218,6 +218,8 @@ class _Parser:
             )
 
     def _trim_continuation(self, line: str) -> tuple[str, bool]:
+        if not line.rstrip(" \t").endswith(self.escape):
+            return line, True
         match = _CONTINUATION[self.escape].search(line)
         if match is None:
             return line, True

@@ -9,14 +9,30 @@ is what comes before the modifier, so ``${B#x}`` refers to ``B``.
 
 from __future__ import annotations
 
+import re
+
 from .nodes import VarRef
 
 _SPECIAL = "@*#?-$!0"
 _MODIFIERS = (":-", ":+", ":?", "##", "%%", "//", "-", "+", "?", "#", "%", "/")
 
 
+_NAME = re.compile(r"\w*")  # letters, digits and _ (Unicode, as Go's unicode.IsLetter/IsDigit)
+
+
 def _is_name_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
+
+
+_INTERESTING: dict[str, "re.Pattern[str]"] = {}
+
+
+def _interesting(escape: str) -> "re.Pattern[str]":
+    pattern = _INTERESTING.get(escape)
+    if pattern is None:
+        pattern = re.compile("[" + re.escape(escape + "'\"$") + "]")
+        _INTERESTING[escape] = pattern
+    return pattern
 
 
 def find_variables(text: str, escape: str = "\\", offset: int = 0) -> list[VarRef]:
@@ -25,9 +41,14 @@ def find_variables(text: str, escape: str = "\\", offset: int = 0) -> list[VarRe
         return []
     refs: list[VarRef] = []
     n = len(text)
-    pos = 0
+    search = _interesting(escape).search
     in_double = False
+    pos = 0
     while pos < n:
+        match = search(text, pos)
+        if match is None:
+            break
+        pos = match.start()
         ch = text[pos]
         if ch == escape:
             pos += 2
@@ -65,9 +86,7 @@ def _read_reference(text: str, dollar: int, offset: int) -> tuple[VarRef | None,
         return VarRef(text[pos:end], offset + dollar, offset + end, offset + pos, offset + end), end
     if ch in _SPECIAL:
         return VarRef(ch, offset + dollar, offset + pos + 1, offset + pos, offset + pos + 1), pos + 1
-    end = pos
-    while end < n and _is_name_char(text[end]):
-        end += 1
+    end = _NAME.match(text, pos).end()
     if end == pos:
         return None, pos
     return VarRef(text[pos:end], offset + dollar, offset + end, offset + pos, offset + end), end
@@ -82,8 +101,7 @@ def _read_braced(text: str, dollar: int, offset: int) -> tuple[VarRef | None, in
     ):
         pos += 1
     else:
-        while pos < n and _is_name_char(text[pos]):
-            pos += 1
+        pos = _NAME.match(text, pos).end()
     name_end = pos
     close = _matching_brace(text, dollar + 2)
     if close < 0:
