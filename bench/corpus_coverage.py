@@ -6,7 +6,7 @@ the shell layer finds the simple commands and classifies their words. Reported:
 * command-word share: occurrences whose command has a knowledge entry (hover explains it);
 * option share: option occurrences of those commands that hover explains.
 
-    python bench/coverage.py [--corpus DIR ...] [--top N] [--json]
+    python bench/corpus_coverage.py [--corpus DIR ...] [--top N] [--json]
 """
 
 from __future__ import annotations
