@@ -17,7 +17,7 @@ from .shell import SimpleCommand, Word, parse_shell
 
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash", "/bin/ash", "/bin/dash",
                      "/usr/bin/env"})
-SHELL_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"})
+SHELL_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK", "SHELL"})
 DEFAULT_SHELL = ("/bin/sh", "-c")
 _NON_POSIX = frozenset({"powershell", "pwsh", "cmd"})
 
@@ -84,7 +84,7 @@ def locate_commands(ins: Instruction, posix_shell: bool = True) -> list[Located]
     if ins.json is not None:
         out.extend(_exec_form(ins))
         return out
-    if not posix_shell:
+    if not posix_shell or ins.name == "SHELL":  # SHELL itself is only read in its JSON form
         return out
     text, base = _command_text(ins)
     first_program = ""

@@ -64,7 +64,7 @@ class Resolution:
     """What a reference resolves to at its place."""
 
     name: str
-    status: str  # "env", "arg", "global", "predefined", "proxy", "undeclared-global", "undefined"
+    status: str  # env, arg, global, predefined, proxy, undeclared-global, undeclared-predefined, undefined
     definition: Optional[Definition]
     value: Optional[str]
 
@@ -156,6 +156,8 @@ class Scopes:
         found = scope.global_args.get(name)
         if found is not None:
             return Resolution(name, "undeclared-global", found, None)
+        if name in PLATFORM_ARGS:
+            return Resolution(name, "undeclared-predefined", None, None)
         return Resolution(name, "undefined", None, None)
 
 

@@ -39,8 +39,12 @@ def command_explanations(analysis: Analysis, kb: KnowledgeBase, ins: Instruction
                 owner = role.entry.name
                 explanation = Explanation.from_knowledge(start, end, role.text, "command", role.entry)
                 if located.source == "exec" and role.word is command.words[0]:
-                    explanation.specifics.append("Run directly (exec form): no shell, so no `&&`, pipes or "
-                                                 "variable expansion.")
+                    if ins.name == "SHELL":
+                        explanation.specifics.append("The shell for the later shell-form RUN, CMD and ENTRYPOINT "
+                                                     "of this stage: their text is passed as its last argument.")
+                    else:
+                        explanation.specifics.append("Run directly (exec form): no shell, so no `&&`, pipes or "
+                                                     "variable expansion.")
                 out.append(explanation)
             elif role.role == "subcommand" and role.part is not None:
                 owner = f"{role.entry.name} {role.key}" if role.entry else role.key

@@ -117,6 +117,11 @@ def _name(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, ref: VarRef) 
             f"`ARG {md.escape(ref.name)}`: here it is empty" + (" for the builder; the shell may still find it "
                                                                  "in the image's environment." if shell_expands else ".")
         )
+    elif status == "undeclared-predefined":
+        out.specifics.append(
+            f"Predefined by BuildKit, but only in the global scope: inside a stage it is empty until you "
+            f"declare it with `ARG {md.escape(ref.name)}` (no value needed)."
+        )
     else:
         if shell_expands:
             out.specifics.append("Not set by this Dockerfile: the shell expands it at build time from the "
