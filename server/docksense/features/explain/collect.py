@@ -33,7 +33,8 @@ def explain_instruction(analysis: Analysis, kb: KnowledgeBase, ins: Instruction)
         parts.extend(variable_explanations(analysis, kb, ins))
     else:  # the trigger's own parts (its variables included)
         trigger_head, trigger_parts = explain_instruction(analysis, kb, ins.trigger)
-        parts.append(trigger_head)
+        if not trigger_head.empty:
+            parts.append(trigger_head)
         parts.extend(trigger_parts)
     parts = [p for p in parts if not p.empty]
     parts.sort(key=lambda p: (p.start, -(p.end - p.start)))
@@ -42,6 +43,8 @@ def explain_instruction(analysis: Analysis, kb: KnowledgeBase, ins: Instruction)
 
 
 def _keyword_pieces(head: Explanation, ins: Instruction) -> list[Explanation]:
+    if head.empty:
+        return []  # an unknown keyword: no hover rather than an empty one
     pieces = ins.keyword_pieces() or [(ins.keyword_start, ins.keyword_end)]
     out = []
     for start, end in pieces:
