@@ -42,7 +42,7 @@ def _detail_text(part: Explanation) -> str:
     return " ".join(_one_line(b) for b in bits)
 
 
-def _notes(head: Explanation, parts: list[Explanation]) -> list[str]:
+def _notes(head: Explanation, parts: list[Explanation], with_head_notes: bool = True) -> list[str]:
     notes = []
     for part in parts:
         if part.deprecated:
@@ -50,7 +50,8 @@ def _notes(head: Explanation, parts: list[Explanation]) -> list[str]:
         for specific in part.specifics:
             if "End of life" in specific:
                 notes.append(f"{part.title}: {_one_line(md.plain(specific))}")
-    notes += [_one_line(n) for n in head.notes[:MAX_HEAD_NOTES]]
+    if with_head_notes:
+        notes += [_one_line(n) for n in head.notes[:MAX_HEAD_NOTES]]
     return notes
 
 
@@ -91,8 +92,10 @@ def explain_json(analysis: Analysis, kb: KnowledgeBase) -> dict[str, Any]:
 
 
 def explain_markdown(analysis: Analysis, kb: KnowledgeBase, title: str) -> str:
-    out = [f"# {md.escape(title)}", ""]
+    """The walkthrough; ``title`` is Markdown (escape document-derived text before passing it)."""
+    out = [f"# Explained: {title}", ""]
     current_stage = None
+    noted: set[str] = set()  # an instruction's general pitfalls are shown at its first use only
     if analysis.preamble:
         out += ["## Before the first stage (global scope)", ""]
     for ins in analysis.tree.instructions:
@@ -120,7 +123,8 @@ def explain_markdown(analysis: Analysis, kb: KnowledgeBase, title: str) -> str:
             for part in parts:
                 out.append(f"- {md.code(analysis.text[part.start:part.end])}: {_detail_text(part)}")
             out.append("")
-        notes = _notes(head, parts)
+        notes = _notes(head, parts, with_head_notes=ins.name not in noted)
+        noted.add(ins.name)
         if notes:
             out += ["**Notes:**", ""] + [f"- {n}" for n in notes] + [""]
     if analysis.tree.errors:
@@ -137,9 +141,9 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     if args.file is None:
-        text, title = example_text(), "Bundled example: the seed's Python/Flask Dockerfile"
+        text, title = example_text(), "the bundled example (the seed's Python/Flask Dockerfile)"
     else:
-        text, title = read_source(args.file), ("<stdin>" if args.file == "-" else args.file)
+        text, title = read_source(args.file), md.code("<stdin>" if args.file == "-" else args.file)
     roots = []
     for folder in args.knowledge or []:
         if not Path(folder).is_dir():

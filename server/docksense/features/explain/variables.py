@@ -127,7 +127,8 @@ def _name(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, ref: VarRef) 
             out.specifics.append("Not set by this Dockerfile: the shell expands it at build time from the "
                                  "environment (base image ENV or the shell's own variables), else empty.")
         else:
-            out.specifics.append("Not defined at this point: it expands to an empty string.")
+            out.specifics.append("Not set earlier in this Dockerfile: the builder takes it from the base image's "
+                                 "environment when the image sets it (most set `PATH`), else it is empty.")
     if ref.modifier:
         word = ref.word
         result = apply_modifier(resolution.value, ref.modifier, word)
