@@ -120,8 +120,14 @@ def _explain(commands: argparse._SubParsersAction) -> None:
     register(commands)
 
 
+def _check(commands: argparse._SubParsersAction) -> None:
+    from .check_command import register
+
+    register(commands)
+
+
 # Subcommands that live in their own modules.
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_explain]
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_explain, _check]
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

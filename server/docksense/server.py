@@ -21,9 +21,11 @@ from pygls.uris import to_fs_path
 from . import __version__
 from .analysis import Analysis, AnalysisCache
 from .features import diagnostics as diagnostics_feature
+from .features import code_actions as code_actions_feature
 from .features import hover as hover_feature
 from .features.positions import encoding_name
 from .knowledge import KnowledgeBase
+from .rules.context import use_knowledge
 from .settings import Settings, parse_settings
 
 log = logging.getLogger(__name__)
@@ -58,7 +60,9 @@ class DocksenseServer(LanguageServer):
         if uri.startswith("file:"):
             fs_path = to_fs_path(uri)
             path = Path(fs_path) if fs_path else None
-        return self.cache.get(uri, document.version, document.source, path)
+        analysis = self.cache.get(uri, document.version, document.source, path)
+        use_knowledge(analysis, self.kb)  # rules that need facts (end of life) see the user's packs
+        return analysis
 
     def apply_settings(self, raw: Any) -> None:
         warnings: list[str] = []
@@ -240,3 +244,15 @@ def hover(ls: DocksenseServer, params: types.HoverParams) -> Optional[types.Hove
         ls.settings.hover.detail,
         hover_feature.client_wants_markdown(ls.client_capabilities),
     )
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(code_action_kinds=code_actions_feature.KINDS, resolve_provider=False),
+)
+@guarded([])
+def code_action(ls: DocksenseServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None:
+        return []
+    return code_actions_feature.code_actions(analysis, params, ls.settings, ls.encoding, params.text_document.uri)

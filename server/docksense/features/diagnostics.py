@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+import hashlib
+from typing import Any, Iterable, Optional
 
 from lsprotocol import types
 
 from ..analysis import Analysis
 from ..rules import RULES, Finding, RuleConfig, run_rules
 from ..settings import Settings
-from .positions import to_range
+from .positions import to_offset, to_range
 
 SOURCE = "docksense"
 
@@ -39,6 +40,8 @@ def fix_data(finding: Finding, analysis: Analysis, encoding: str) -> Optional[di
     """The finding's fix as JSON for ``Diagnostic.data`` (LSP ranges, ready to apply)."""
     if finding.fix is None:
         return None
+    ranges = [to_range(analysis.lines, e.start, e.end, encoding) for e in finding.fix.edits]
+    where = to_range(analysis.lines, finding.start, finding.end, encoding)
     return {
         "rule": finding.rule,
         "fix": {
@@ -46,14 +49,30 @@ def fix_data(finding: Finding, analysis: Analysis, encoding: str) -> Optional[di
             "preferred": finding.fix.preferred,
             "safe": finding.fix.safe,
             "edits": [
-                {
-                    "range": _range_json(to_range(analysis.lines, e.start, e.end, encoding)),
-                    "newText": e.new_text,
-                }
-                for e in finding.fix.edits
+                {"range": _range_json(r), "newText": e.new_text}
+                for r, e in zip(ranges, finding.fix.edits)
             ],
         },
+        # lets a code action check, without a second analysis, that the text the fix was
+        # computed on is still there (the client may send diagnostics of an older version)
+        "fingerprint": fingerprint(analysis.text, _spans(analysis, [where, *ranges], encoding)),
     }
+
+
+def _spans(analysis: Analysis, ranges: Iterable[types.Range], encoding: str) -> list[tuple[int, int]]:
+    return [
+        (to_offset(analysis.lines, r.start, encoding), to_offset(analysis.lines, r.end, encoding))
+        for r in ranges
+    ]
+
+
+def fingerprint(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """A short digest of the text under ``spans`` (a diagnostic's range and its fix's edits)."""
+    digest = hashlib.blake2s(digest_size=8)
+    for start, end in spans:
+        digest.update(text[start:end].encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def _range_json(r: types.Range) -> dict[str, Any]:

@@ -1,49 +1,115 @@
-"""Running the registered rules over an analysis, with settings and suppressions applied."""
+"""Running the registered rules over an analysis, with settings and suppressions applied.
+
+A rule's severity is decided in this order, each step overriding the previous one:
+
+1. the rule's default;
+2. the project's ``.hadolint.yaml`` (``override`` lists, ``ignored`` means off);
+3. the editor settings ``rules.severity`` (rule names or hadolint aliases): the user's
+   explicit choice, so it wins over the project file;
+4. ``# check=error=true``: BuildKit-family findings become errors (the build fails on them),
+   unless the rule was switched off.
+
+A rule runs when its family is on (``rules.families``), its severity is not ``off``, and, for
+an experimental rule, when ``rules.experimental``, the ``check`` directive or a ``check``
+comment above some instruction enables it. Its findings are then filtered by the in-file
+suppressions (see :mod:`.suppressions` for their exact semantics and the reasons).
+"""
 
 from __future__ import annotations
 
 import logging
-from typing import Iterable, Optional
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Optional
 
 import attrs
 
-from . import syntax  # noqa: F401  (registers the family)
-from .model import Finding
+from . import families  # noqa: F401  (registers every family)
+from .context import use_knowledge
+from .model import Finding, Rule
 from .registry import RULES, canonical
+from .suppressions import Suppressions, names_in
+
+if TYPE_CHECKING:
+    from ..knowledge import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
 
 @attrs.define
 class RuleConfig:
-    """Which rules run and how loud they are (from settings, directives and pragmas)."""
+    """Which rules run and how loud they are: the engine's input (settings plus run options)."""
 
     severity: dict[str, str] = attrs.Factory(dict)  # rule name or alias -> severity or "off"
     families: dict[str, bool] = attrs.Factory(dict)
-    experimental: list[str] = attrs.Factory(list)
+    experimental: list[str] = attrs.Factory(list)  # rule names or aliases, or "all"
+    # honour .hadolint.yaml found beside the document (and above it)
+    project_config: bool = True
+    # stop looking for .hadolint.yaml here (the workspace folder); None: the filesystem root
+    workspace_root: Optional[Path] = None
+    # where to look for .hadolint.yaml when the document has no path (stdin: the cwd)
+    search_from: Optional[Path] = None
+    # the knowledge base rules read through rules.context.knowledge_of (None: bundled)
+    knowledge: Optional["KnowledgeBase"] = None
 
-    def severity_of(self, name: str, default: str) -> str:
+    def explicit_severity(self, name: str) -> Optional[str]:
+        """The severity the settings give rule ``name`` (by name or alias), if they do."""
         for key, value in self.severity.items():
             if canonical(key) == name:
                 return value
-        return default
+        return None
+
+    def severity_of(self, name: str, default: str) -> str:
+        explicit = self.explicit_severity(name)
+        return default if explicit is None else explicit
+
+
+def suppressions_for(analysis, config: RuleConfig) -> Suppressions:
+    """The suppressions that apply to one analysed document under ``config``."""
+    return Suppressions(
+        analysis.tree,
+        analysis.path,
+        workspace_root=config.workspace_root,
+        search_from=config.search_from,
+        read_project_config=config.project_config,
+    )
+
+
+def rule_severity(rule: Rule, config: RuleConfig, suppressions: Suppressions) -> str:
+    """The severity of a rule's findings in this document ("off": do not run it)."""
+    explicit = config.explicit_severity(rule.name)
+    if explicit is not None:
+        severity = explicit
+    else:
+        severity = suppressions.project_severity(rule) or rule.severity
+    if severity != "off" and suppressions.escalates(rule):
+        return "error"
+    return severity
 
 
 def run_rules(analysis, config: Optional[RuleConfig] = None) -> list[Finding]:
     """All findings, each rule isolated so that one failing rule never hides the others."""
     config = config or RuleConfig()
+    suppressions = suppressions_for(analysis, config)
+    use_knowledge(analysis, config.knowledge)
+    experimental = names_in(config.experimental)
+    all_experimental = "all" in config.experimental
     findings: list[Finding] = []
-    for rule in RULES.values():
+    for rule in list(RULES.values()):
         if not config.families.get(rule.family, True):
             continue
-        if rule.experimental and rule.name not in config.experimental and "all" not in config.experimental:
-            continue
-        severity = config.severity_of(rule.name, rule.severity)
+        severity = rule_severity(rule, config, suppressions)
         if severity == "off":
             continue
+        globally = True
+        if rule.experimental:
+            globally = all_experimental or rule.name in experimental or suppressions.file_enables(rule)
+            if not globally and not suppressions.locally_enabled_anywhere(rule):
+                continue
         try:
             produced: Iterable[Finding] = rule.check(analysis)
             for finding in produced:
+                if suppressions.suppressed(finding, rule, globally):
+                    continue
                 finding.severity = severity
                 findings.append(finding)
         except Exception:

@@ -1,0 +1,44 @@
+"""What a rule may read besides its analysis: the knowledge base the run was configured with.
+
+Rules take only an :class:`~docksense.analysis.Analysis`, so that they stay plain functions.
+Rules that need facts from the knowledge base (image lifecycles for the end-of-life family,
+command facts for practice rules) call :func:`knowledge_of`: it returns the base the caller
+configured (``docksense check --knowledge DIR``, the server's ``knowledge.paths``), or one
+shared bundled base. This module imports no rule family, so rule modules may import it at
+module level without an import cycle through the engine.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:
+    from ..knowledge import KnowledgeBase
+
+_configured: "weakref.WeakKeyDictionary[object, KnowledgeBase]" = weakref.WeakKeyDictionary()
+_default: Optional["KnowledgeBase"] = None
+_lock = threading.Lock()
+
+
+def use_knowledge(analysis: object, kb: Optional["KnowledgeBase"]) -> None:
+    """Make ``kb`` the knowledge base rules see for this analysis (None: the bundled one)."""
+    if kb is None:
+        _configured.pop(analysis, None)
+    else:
+        _configured[analysis] = kb
+
+
+def knowledge_of(analysis: object) -> "KnowledgeBase":
+    """The knowledge base for rules running over ``analysis``."""
+    kb = _configured.get(analysis)
+    if kb is not None:
+        return kb
+    global _default
+    with _lock:
+        if _default is None:
+            from ..knowledge import KnowledgeBase
+
+            _default = KnowledgeBase()
+        return _default
