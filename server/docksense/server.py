@@ -20,16 +20,26 @@ from pygls.uris import to_fs_path
 
 from . import __version__
 from .analysis import Analysis, AnalysisCache
-from .features import diagnostics as diagnostics_feature
-from .features import code_actions as code_actions_feature
-from .features import hover as hover_feature
 from .features.positions import encoding_name
 from .knowledge import KnowledgeBase
-from .rules.context import use_knowledge
 from .settings import Settings, parse_settings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+def _features():
+    """The feature modules, imported on first use: the rules and the shell layer take a while
+    to import, and ``initialize`` should be answered before that (see ``warm_up``)."""
+    from .features import code_actions, diagnostics, hover
+
+    return code_actions, diagnostics, hover
+
+
+def _use_knowledge(analysis, kb) -> None:
+    from .rules.context import use_knowledge
+
+    use_knowledge(analysis, kb)
 
 
 class DocksenseServer(LanguageServer):
@@ -61,7 +71,7 @@ class DocksenseServer(LanguageServer):
             fs_path = to_fs_path(uri)
             path = Path(fs_path) if fs_path else None
         analysis = self.cache.get(uri, document.version, document.source, path)
-        use_knowledge(analysis, self.kb)  # rules that need facts (end of life) see the user's packs
+        _use_knowledge(analysis, self.kb)  # rules that need facts (end of life) see the user's packs
         return analysis
 
     def apply_settings(self, raw: Any) -> None:
@@ -80,6 +90,7 @@ class DocksenseServer(LanguageServer):
 
         def load() -> None:
             try:
+                _features()  # import the rules and features off the critical path
                 kb.load_all()
                 for problem in kb.problems:
                     log.warning("knowledge: %s", problem)
@@ -93,7 +104,7 @@ class DocksenseServer(LanguageServer):
         if analysis is None:
             return
         document = self.workspace.get_text_document(uri)
-        items = diagnostics_feature.diagnostics(analysis, self.settings, self.encoding)
+        items = _features()[1].diagnostics(analysis, self.settings, self.encoding)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=document.version)
         )
@@ -226,7 +237,7 @@ def document_diagnostic(ls: DocksenseServer, params: types.DocumentDiagnosticPar
     analysis = ls.analysis(params.text_document.uri)
     if analysis is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])
-    items = diagnostics_feature.diagnostics(analysis, ls.settings, ls.encoding)
+    items = _features()[1].diagnostics(analysis, ls.settings, ls.encoding)
     return types.RelatedFullDocumentDiagnosticReport(items=items)
 
 
@@ -236,6 +247,7 @@ def hover(ls: DocksenseServer, params: types.HoverParams) -> Optional[types.Hove
     analysis = ls.analysis(params.text_document.uri)
     if analysis is None:
         return None
+    hover_feature = _features()[2]
     return hover_feature.hover(
         analysis,
         ls.kb,
@@ -248,11 +260,14 @@ def hover(ls: DocksenseServer, params: types.HoverParams) -> Optional[types.Hove
 
 @server.feature(
     types.TEXT_DOCUMENT_CODE_ACTION,
-    types.CodeActionOptions(code_action_kinds=code_actions_feature.KINDS, resolve_provider=False),
+    types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix, "source.fixAll.docksense"],  # as code_actions.KINDS
+        resolve_provider=False,
+    ),
 )
 @guarded([])
 def code_action(ls: DocksenseServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     analysis = ls.analysis(params.text_document.uri)
     if analysis is None:
         return []
-    return code_actions_feature.code_actions(analysis, params, ls.settings, ls.encoding, params.text_document.uri)
+    return _features()[0].code_actions(analysis, params, ls.settings, ls.encoding, params.text_document.uri)
