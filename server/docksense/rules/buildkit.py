@@ -42,7 +42,6 @@ import bisect
 import json
 import re
 import warnings
-import weakref
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
@@ -55,7 +54,7 @@ from ..syntax.parser import KNOWN_INSTRUCTIONS
 from ..syntax.text import is_go_space
 from ..syntax.variables import find_variables
 from ..syntax.words import parse_words
-from .context import knowledge_of
+from .context import computed_once, knowledge_of
 from .model import Edit, Finding, Fix
 from .registry import rule
 
@@ -878,15 +877,8 @@ class _Model:
         return names
 
 
-_MODELS: "weakref.WeakKeyDictionary[object, _Model]" = weakref.WeakKeyDictionary()
-
-
 def _model(analysis) -> _Model:
-    found = _MODELS.get(analysis)
-    if found is None:
-        found = _build_model(analysis)
-        _MODELS[analysis] = found
-    return found
+    return computed_once(analysis, "rules.buildkit", lambda: _build_model(analysis))
 
 
 def _build_model(analysis) -> _Model:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import threading
 import weakref
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Callable, Optional, TypeVar
 
 if TYPE_CHECKING:
     from ..knowledge import KnowledgeBase
+
+T = TypeVar("T")
 
 _configured: "weakref.WeakKeyDictionary[object, KnowledgeBase]" = weakref.WeakKeyDictionary()
 _default: Optional["KnowledgeBase"] = None
@@ -42,3 +44,17 @@ def knowledge_of(analysis: object) -> "KnowledgeBase":
 
             _default = KnowledgeBase()
         return _default
+
+
+def computed_once(analysis: object, key: str, compute: "Callable[[], T]") -> "T":
+    """``compute()`` once per analysis (one document version), shared by the rules that need it.
+
+    A family that works out all its findings in one pass stores the pass here, so each of its
+    rules reads from it instead of walking the file again; it lives and dies with the analysis.
+    """
+    memo = getattr(analysis, "memo", None)
+    if memo is None:  # not an Analysis (a test double): no caching
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]  # type: ignore[no-any-return]

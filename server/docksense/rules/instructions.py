@@ -35,13 +35,13 @@ from __future__ import annotations
 import csv
 import ipaddress
 import re
-import weakref
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
 import attrs
 
 from ..syntax import Flag, Instruction, Word
 from ..syntax.words import unquote
+from .context import computed_once
 from .model import Edit, Finding, Fix
 from .registry import rule
 
@@ -1088,16 +1088,9 @@ _Pass._checks = {
 
 
 # -- registration -------------------------------------------------------------------------------
-_CACHE: "weakref.WeakKeyDictionary[object, _Pass]" = weakref.WeakKeyDictionary()
-
-
 def findings_of(analysis: "Analysis") -> dict[str, list[Finding]]:
     """Every finding of the family for ``analysis``, computed once and shared by its rules."""
-    done = _CACHE.get(analysis)
-    if done is None:
-        done = _Pass(analysis).run()
-        _CACHE[analysis] = done
-    return done.found
+    return computed_once(analysis, "rules.instructions", lambda: _Pass(analysis).run()).found
 
 
 def _register(name: str, severity: str, summary: str) -> None:

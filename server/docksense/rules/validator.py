@@ -90,13 +90,13 @@ from __future__ import annotations
 
 import json
 import re
-import weakref
 from typing import TYPE_CHECKING, Iterator, Optional
 
 import attrs
 
 from ..syntax import Instruction
 from ..syntax.words import unquote
+from .context import computed_once
 from .model import Edit, Finding, Fix
 from .registry import rule
 
@@ -349,16 +349,9 @@ class _Pass:
                  "the first FROM, so it expands to nothing", start, end)
 
 
-_CACHE: "weakref.WeakKeyDictionary[object, _Pass]" = weakref.WeakKeyDictionary()
-
-
 def findings_of(analysis: "Analysis") -> dict[str, list[Finding]]:
     """Every finding of this module for ``analysis``, computed once and shared by its rules."""
-    done = _CACHE.get(analysis)
-    if done is None:
-        done = _Pass(analysis).run()
-        _CACHE[analysis] = done
-    return done.found
+    return computed_once(analysis, "rules.validator", lambda: _Pass(analysis).run()).found
 
 
 def _register(name: str, family: str, severity: str, summary: str) -> None:
