@@ -25,3 +25,39 @@ def test_docs_pages_are_generated_and_current():
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_rule_docs.py"), "--check"],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+# Rules whose examples cannot be checked from the snippet alone.
+_CONTEXT_DEPENDENT = {
+    "CopyIgnoredFile": "needs a .dockerignore beside the file",
+    "InternalError": "reported only for a docksense bug",
+    "LineTooLong": "the example stands for a 64 KiB line",
+    "EndOfLifeBaseImage": "depends on today's date",
+}
+
+
+def _runnable(name: str, snippet: str) -> str:
+    text = snippet.strip("\n") + "\n"
+    if any(line.strip().upper().startswith("FROM") for line in text.splitlines()) or name in (
+        "NoFromInstruction", "NoInstructions") or text.lstrip().startswith("#"):
+        return text
+    return "FROM alpine:3.20\n" + text
+
+
+def test_docs_examples_are_accurate():
+    import sys as _sys
+
+    _sys.path.insert(0, str(ROOT))
+    from tests.rule_helpers import findings
+
+    kb = KnowledgeBase()
+    wrong = []
+    for name in RULES:
+        page = kb.get("rule", name)
+        if page is None or name in _CONTEXT_DEPENDENT:
+            continue
+        if page.bad.strip() and not findings(_runnable(name, page.bad), name):
+            wrong.append(f"{name}: bad example not flagged")
+        if page.good.strip() and findings(_runnable(name, page.good), name):
+            wrong.append(f"{name}: good example flagged")
+    assert wrong == []

@@ -37,7 +37,7 @@ async def test_server_info_and_capabilities(client: LanguageClient):
 
 
 async def test_syntax_errors_pushed_all_at_once(client: LanguageClient):
-    text = "FROM alpine\nENV ONLYKEY\nRUN <<EOF\necho\n"
+    text = "FROM example.com/base:1.0\nENV ONLYKEY\nRUN <<EOF\necho\n"
     open_doc(client, URI, text)
     params = await next_diagnostics(client, URI)
     codes = sorted(d.code for d in params.diagnostics)
@@ -49,7 +49,7 @@ async def test_syntax_errors_pushed_all_at_once(client: LanguageClient):
 
 
 async def test_incremental_edit_updates_diagnostics(client: LanguageClient):
-    open_doc(client, URI, "FROM alpine\nENV ONLYKEY\n")
+    open_doc(client, URI, "FROM example.com/base:1.0\nENV ONLYKEY\n")
     first = await next_diagnostics(client, URI)
     assert [d.code for d in first.diagnostics] == ["MissingValue"]
     client.text_document_did_change(
@@ -78,6 +78,6 @@ async def test_pull_diagnostics(pull_client: LanguageClient):
 async def test_garbage_document_keeps_server_alive(client: LanguageClient):
     open_doc(client, URI, "\x00\ufeff😀 <<EOF ${ [\"\n\r\r\n\\")
     await next_diagnostics(client, URI)
-    open_doc(client, URI + "2", "FROM x\n")
+    open_doc(client, URI + "2", "FROM x:1\n")
     params = await next_diagnostics(client, URI + "2")
     assert list(params.diagnostics) == []

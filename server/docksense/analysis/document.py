@@ -54,10 +54,11 @@ class Analysis:
         """The stage an instruction belongs to (None in the global scope)."""
         while ins.parent is not None:
             ins = ins.parent
-        for stage in reversed(self.stages):
-            if stage.instruction.start <= ins.start:
-                return stage
-        return None
+        return self._stage_by_instruction.get(id(ins))
+
+    @cached_property
+    def _stage_by_instruction(self) -> dict[int, Stage]:
+        return {id(ins): stage for stage in self.stages for ins in stage.instructions}
 
     def commands(self, ins: Instruction) -> list[Located]:
         """The shell commands of an instruction (parsed once per version).
@@ -74,24 +75,30 @@ class Analysis:
 
     def shell_for(self, ins: Instruction) -> list[str]:
         """The SHELL in effect for ``ins`` (``["/bin/sh", "-c"]`` unless a SHELL changed it)."""
-        stage = self.stage_of(ins)
-        return _shell_in(stage, ins.start) if stage is not None else list(DEFAULT_SHELL)
+        while ins.parent is not None:
+            ins = ins.parent
+        return self._shells.get(id(ins), list(DEFAULT_SHELL))
+
+    @cached_property
+    def _shells(self) -> dict[int, list[str]]:
+        """SHELL in effect before every instruction, in one pass over the stages: SHELL
+        instructions carry over to stages built on this one; a Windows base image starts
+        with ``cmd /S /C``."""
+        shells: dict[int, list[str]] = {}
+        final: dict[int, list[str]] = {}
+        for stage in self.stages:
+            if stage.base_stage is not None:
+                shell = final.get(stage.base_stage.index, list(DEFAULT_SHELL))
+            elif stage.image is not None and _WINDOWS_IMAGE.search(stage.image.text):
+                shell = ["cmd", "/S", "/C"]
+            else:
+                shell = list(DEFAULT_SHELL)
+            for ins in stage.instructions:
+                shells[id(ins)] = shell
+                if ins.name == "SHELL" and ins.json is not None and ins.json.items:
+                    shell = [w.text for w in ins.json.items]
+            final[stage.index] = shell
+        return shells
 
 
 _WINDOWS_IMAGE = re.compile(r"windows/|windowsservercore|nanoserver|servercore|ltsc20\d\d", re.IGNORECASE)
-
-
-def _shell_in(stage: Stage, before: int, depth: int = 0) -> list[str]:
-    """The SHELL at ``before``: SHELL instructions of the stage and its base stages; on a
-    Windows base image the default is ``cmd /S /C``."""
-    shell = list(DEFAULT_SHELL)
-    if stage.base_stage is None and stage.image is not None and _WINDOWS_IMAGE.search(stage.image.text):
-        shell = ["cmd", "/S", "/C"]
-    if stage.base_stage is not None and depth < 64:
-        shell = _shell_in(stage.base_stage, stage.base_stage.instructions[-1].end + 1, depth + 1)
-    for ins in stage.instructions:
-        if ins.start >= before:
-            break
-        if ins.name == "SHELL" and ins.json is not None and ins.json.items:
-            shell = [w.text for w in ins.json.items]
-    return shell

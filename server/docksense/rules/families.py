@@ -5,3 +5,4 @@ from . import instructions  # noqa: F401
 from . import validator  # noqa: F401
 from . import eol  # noqa: F401
 from . import buildkit  # noqa: F401
+from . import practice  # noqa: F401
