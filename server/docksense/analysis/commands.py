@@ -8,12 +8,21 @@ can point at the exact word. The shell text itself is parsed by :mod:`.shell`.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable
 
 import attrs
 
 from ..syntax import Instruction
-from .shell import SimpleCommand, Word, parse_shell
+from .shell import ShellScript, SimpleCommand, Word
+from .shell import parse_shell as _parse_shell
+
+
+@lru_cache(maxsize=8192)
+def parse_shell(text: str) -> ShellScript:
+    """:func:`.shell.parse_shell`, remembered by text: the result holds offsets into ``text``
+    only, so after an edit every RUN whose text did not change is not parsed again."""
+    return _parse_shell(text)
 
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "/bin/sh", "/bin/bash", "/bin/ash", "/bin/dash",
                      "/usr/bin/env"})

@@ -179,12 +179,8 @@ class Instruction:
     variables: list[VarRef] = attrs.Factory(list)
     empty_continuation_lines: list[int] = attrs.Factory(list)
     keyword_index: int = 0  # where the keyword starts in ``joined.text``
+    name: str = ""  # the keyword in upper case (``run`` -> ``RUN``), set by the parser
     parent: Optional["Instruction"] = attrs.field(default=None, repr=False, eq=False)
-
-    @property
-    def name(self) -> str:
-        """The keyword in upper case (``run`` -> ``RUN``)."""
-        return self.keyword.upper()
 
     def keyword_pieces(self) -> list[tuple[int, int]]:
         """The keyword's document spans: more than one when a continuation splits it."""

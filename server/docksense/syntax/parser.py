@@ -267,6 +267,7 @@ class _Parser:
             flags=flags,
             comments=list(comments),
             keyword_index=core_start,
+            name=keyword.upper(),
         )
         self._arguments(instruction)
         self._variables(instruction)
