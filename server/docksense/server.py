@@ -12,16 +12,19 @@ import functools
 import logging
 import threading
 from pathlib import Path
-from typing import Any, Callable, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from . import __version__
-from .analysis import Analysis, AnalysisCache
+from .analysis import AnalysisCache
 from .features.positions import encoding_name
 from .knowledge import KnowledgeBase
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
 from .settings import Settings, parse_settings
 
 log = logging.getLogger(__name__)
@@ -61,7 +64,7 @@ class DocksenseServer(LanguageServer):
         except Exception:
             return "utf-16"
 
-    def analysis(self, uri: str) -> Optional[Analysis]:
+    def analysis(self, uri: str) -> Optional["Analysis"]:
         try:
             document = self.workspace.get_text_document(uri)
         except Exception:

@@ -7,7 +7,10 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Optional
 
-from .document import Analysis
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the analysis modules load on the first document, not at server start
+    from .document import Analysis
 
 
 class AnalysisCache:
@@ -26,6 +29,8 @@ class AnalysisCache:
             ):
                 self._items.move_to_end(uri)
                 return hit[2]
+        from .document import Analysis
+
         analysis = Analysis(text, path)
         with self._lock:
             self._items[uri] = (version, text, analysis)
