@@ -44,3 +44,20 @@ def test_corpus_hover_everywhere(path):
     max_size=40))
 def test_random_documents_hover_everywhere(tokens):
     check_everywhere("".join(tokens))
+
+
+def test_plain_text_and_concise_detail():
+    from lsprotocol import types
+
+    from docksense.features.hover import hover
+
+    analysis = Analysis("FROM python:3.11-slim\nRUN apt-get install -y --no-install-recommends curl\n")
+    position = types.Position(1, 30)
+    full = hover(analysis, KB, position)
+    concise = hover(analysis, KB, position, detail="concise")
+    plain = hover(analysis, KB, position, markdown=False)
+    assert full.contents.kind == types.MarkupKind.Markdown and "**Why:**" in full.contents.value
+    assert "**Why:**" not in concise.contents.value and len(concise.contents.value) < len(full.contents.value)
+    assert plain.contents.kind == types.MarkupKind.PlainText
+    assert "**" not in plain.contents.value and "`" not in plain.contents.value
+    assert "--no-install-recommends" in plain.contents.value
