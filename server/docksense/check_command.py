@@ -160,6 +160,19 @@ def _uri(name: str) -> str:
     return PurePath(relative).as_posix()
 
 
+def _github_path(name: str) -> str:
+    """A file path for a GitHub annotation: relative to the working folder (the checkout) when
+    inside it, else absolute; forward slashes, never a URI."""
+    if name == STDIN:
+        return "stdin"
+    absolute = os.path.abspath(name)
+    try:
+        relative = os.path.relpath(absolute)
+    except ValueError:
+        return PurePath(absolute).as_posix()
+    return PurePath(absolute if relative.startswith("..") else relative).as_posix()
+
+
 def _one_based(analysis: Analysis, offset: int) -> tuple[int, int]:
     line, column = analysis.lines.position(offset, "utf-32")
     return line + 1, column + 1
@@ -294,7 +307,7 @@ def format_github(results: list[Checked]) -> str:
         for f in item.findings:
             line, column = _one_based(item.analysis, f.start)
             end_line, end_column = _one_based(item.analysis, max(f.start, f.end))
-            name = _uri(item.name) if item.name != STDIN else "stdin"
+            name = _github_path(item.name)
             command = _GITHUB_COMMAND.get(f.severity, "warning")
             out.append(
                 f"::{command} file={_gh_property(name)},line={line},col={column},"
