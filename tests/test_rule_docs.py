@@ -17,6 +17,18 @@ def test_every_rule_has_a_knowledge_page():
     assert missing == []
 
 
+def test_pages_agree_with_the_registry():
+    kb = KnowledgeBase()
+    disagree = []
+    for name, rule in RULES.items():
+        page = kb.get("rule", name)
+        if (page.family, page.severity, list(page.aliases)) != (rule.family, rule.severity, list(rule.aliases)):
+            disagree.append((name, (page.family, page.severity, page.aliases), (rule.family, rule.severity, rule.aliases)))
+        if not (page.fix and page.docs.startswith("https://")):
+            disagree.append((name, "fix or docs missing"))
+    assert disagree == []
+
+
 def test_every_rule_has_a_docs_url():
     assert all(rule.docs_url.startswith("https://") for rule in RULES.values())
 

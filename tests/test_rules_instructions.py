@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from docksense.analysis import Analysis
-from docksense.knowledge import KnowledgeBase
 from docksense.rules import RULES, RuleConfig, run_rules
 from docksense.rules import instructions
 from docksense.rules.instructions import (
@@ -317,28 +316,3 @@ def test_linear_time_on_a_large_file() -> None:
 def test_rules_run_through_the_engine() -> None:
     found = run_rules(Analysis("FORM x\n"), RuleConfig())
     assert any(f.rule == "UnknownInstruction" for f in found)
-
-
-def test_every_rule_has_a_docs_page() -> None:
-    kb = KnowledgeBase()
-    for name in instructions._RULES:
-        page = kb.get("rule", name)
-        assert page is not None, name
-        assert (page.family, page.severity) == (RULES[name].family, RULES[name].severity), name
-        assert list(page.aliases) == list(RULES[name].aliases), name
-        assert page.bad and page.good and page.fix and page.docs.startswith("https://"), name
-
-
-def _with_from(rule: str, snippet: str) -> str:
-    text = snippet.strip("\n") + "\n"
-    starts_ok = text.startswith(("ARG", "#")) or any(line.upper().startswith("FROM") for line in text.splitlines())
-    return text if starts_ok or rule == "NoFromInstruction" else "FROM alpine:3.20\n" + text
-
-
-def test_docs_examples_are_accurate() -> None:
-    kb = KnowledgeBase()
-    for name in instructions._RULES:
-        page = kb.get("rule", name)
-        assert page is not None
-        assert findings(_with_from(name, page.bad), name), f"{name}: the bad example is not flagged"
-        assert findings(_with_from(name, page.good), name) == [], f"{name}: the good example is flagged"

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from docksense.knowledge import KnowledgeBase
 from docksense.rules import RULES
 from docksense.rules import validator
 from docksense.rules.validator import image_reference_problem, unterminated_quote
@@ -126,28 +125,3 @@ def test_no_error_on_real_dockerfiles() -> None:
             if found.rule in ours and found.severity == "error":
                 problems.append(f"{path.name}:{lines_of(text, [found])[0]}: {found.rule}: {found.message}")
     assert problems == []
-
-
-def test_every_rule_has_a_docs_page() -> None:
-    kb = KnowledgeBase()
-    for name in validator._RULES:
-        page = kb.get("rule", name)
-        assert page is not None, name
-        assert (page.family, page.severity) == (RULES[name].family, RULES[name].severity), name
-        assert list(page.aliases) == list(RULES[name].aliases), name
-        assert page.bad and page.good and page.fix and page.docs.startswith("https://"), name
-
-
-def _with_from(rule: str, snippet: str) -> str:
-    text = snippet.strip("\n") + "\n"
-    starts_ok = text.startswith(("ARG", "#")) or any(line.upper().startswith("FROM") for line in text.splitlines())
-    return text if starts_ok or rule == "NoFromInstruction" else "FROM alpine:3.20\n" + text
-
-
-def test_docs_examples_are_accurate() -> None:
-    kb = KnowledgeBase()
-    for name in validator._RULES:
-        page = kb.get("rule", name)
-        assert page is not None
-        assert findings(_with_from(name, page.bad), name), f"{name}: the bad example is not flagged"
-        assert findings(_with_from(name, page.good), name) == [], f"{name}: the good example is flagged"
