@@ -1484,6 +1484,10 @@ def check_from_as_casing(analysis) -> Iterator[Finding]:
         if not lower and keyword != keyword.upper():
             continue  # an inconsistent FROM is ConsistentInstructionCasing's business
         word = info.words[1]
+        if word.text.lower() != "as":
+            # BuildKit lints the second word of any FROM with three or more words, but such a
+            # FROM is refused anyway (WrongArgumentCount / FromExpectedAs): only `AS` is meant.
+            continue
         wanted = word.text.lower() if lower else word.text.upper()
         if word.text == wanted:
             continue
