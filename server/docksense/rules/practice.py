@@ -1005,7 +1005,7 @@ def check_command_pointless_in_build(analysis: "Analysis") -> Iterator[Finding]:
             reason = _POINTLESS.get(cmd.name)
             if reason is not None and cmd.name == cmd.words[0].text:
                 yield _finding("CommandPointlessInBuild",
-                               f"'{cmd.name}' {reason}.", cmd.span(cmd.words[0]), run.top)
+                               f"'{cmd.name}': {reason}.", cmd.span(cmd.words[0]), run.top)
 
 
 @rule("ShellReplacedWithLn", family=FAMILY, severity="warning", aliases=("DL4005",),
