@@ -40,6 +40,7 @@ Design
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -55,7 +56,13 @@ __all__ = ["ShellScript", "SimpleCommand", "Word", "WordRole", "classify", "pars
 
 
 # == public data =============================================================================
-@attrs.frozen
+# Word and SimpleCommand are made by the ten thousand per file, and attrs' frozen __init__
+# (one object.__setattr__ call per field) was a third of the parsing time. So the parser makes
+# them with the plain classes _NewWord / _NewCommand below (same slots, so same layout), which
+# turn into the real class as they finish: the objects are the same in every way. That needs
+# the classes without the `__weakref__` slot (CPython refuses the class change otherwise);
+# nothing takes weak references to them.
+@attrs.frozen(weakref_slot=False)
 class Word:
     """One shell word with its place in the source, so hover can point at it exactly.
 
@@ -72,7 +79,7 @@ class Word:
     has_expansion: bool = False
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class SimpleCommand:
     """One simple command: the unit that runs one program and that hover explains.
 
@@ -99,6 +106,38 @@ class SimpleCommand:
     def name(self) -> str:
         """The program as written (``""`` for an assignment-only command)."""
         return self.words[0].text if self.words else ""
+
+
+class _NewWord:
+    """``Word(text, raw, start, end, quoted, has_expansion)``, cheaper (see above)."""
+
+    __slots__ = Word.__slots__
+
+    def __init__(self, text: str, raw: str, start: int, end: int, quoted: bool, has_expansion: bool):
+        self.text = text
+        self.raw = raw
+        self.start = start
+        self.end = end
+        self.quoted = quoted
+        self.has_expansion = has_expansion
+        self.__class__ = Word  # type: ignore[assignment]
+
+
+class _NewCommand:
+    """``SimpleCommand(words, assignments, wrappers, redirects, start, end, context)``, cheaper."""
+
+    __slots__ = SimpleCommand.__slots__
+
+    def __init__(self, words: tuple[Word, ...], assignments: tuple[Word, ...], wrappers: tuple[Word, ...],
+                 redirects: tuple[Word, ...], start: int, end: int, context: str):
+        self.words = words
+        self.assignments = assignments
+        self.wrappers = wrappers
+        self.redirects = redirects
+        self.start = start
+        self.end = end
+        self.context = context
+        self.__class__ = SimpleCommand  # type: ignore[assignment]
 
 
 @attrs.frozen
@@ -165,10 +204,24 @@ _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
 # backtracks: the cost stays linear on any input.
 _SIMPLE_PARAM = r"\$(?:[A-Za-z0-9_@*#?$!-]|\{[^{}'\"\\$`]*\})"
 _DQ_SIMPLE = r'"[^"\\$`]*(?:' + _SIMPLE_PARAM + r'[^"\\$`]*)*"'
-_BLANKS_THEN_WORD = re.compile(
-    r"([ \t\r]*)((?!#)(?:[^ \t\r\n'\"\\$`;&|()<>]+|'[^']*'|" + _DQ_SIMPLE + "|" + _SIMPLE_PARAM + r")+)?"
-)
+_SIMPLE_WORD = r"(?!#)(?:[^ \t\r\n'\"\\$`;&|()<>]+|'[^']*'|" + _DQ_SIMPLE + "|" + _SIMPLE_PARAM + r"|\\[^\n])+"
+_BLANKS_THEN_WORD = re.compile(r"([ \t\r]*)(" + _SIMPLE_WORD + ")?")
+_ESCAPED = re.compile(r"\\(.)", re.S)
 _WORD_END = frozenset(" \t\r\n;&|)<>")
+_BLANK_OR_END = frozenset(" \t\r\n;&|)")  # where _Lexer._word stops at once
+# What _Lexer._tokens matches at each token: blanks, then (group 1) a word of plain characters
+# only that ends at a word boundary other than `<` / `>` (the most common token by far), or
+# (group 2) an operator that needs no further look (the `;`, `|` and `&` families, longest
+# first as in _operator_at), or (group 3) the prefix of _BLANKS_THEN_WORD, or (group 4) `)`.
+# When group 1 fails
+# it gives back one character at a time, each failing at once (the character after it is a
+# plain one): linear too.
+_TOKEN = re.compile(
+    r"[ \t\r]*(?:([^ \t\r\n'\"\\$`;&|()<>#][^ \t\r\n'\"\\$`;&|()<>]*)(?=[ \t\r\n;&|)]|\Z)"
+    r"|(;;&|;;|;&|;|\|\||\|&|\||&>>|&&|&>|&)"
+    r"|(" + _SIMPLE_WORD + ")"
+    r"|(\)))?"
+)
 
 _OPERATOR_CHARS = frozenset(";&|()<>")
 _OPERATORS_3 = frozenset({"<<<", "<<-", ";;&", "&>>"})
@@ -226,73 +279,110 @@ class _Lexer:
     def _tokens(self, pos: int, end: int, closer: bool, opener: int) -> tuple[list[_Token], int]:
         text = self.text
         toks: list[_Token] = []
+        append = toks.append
         parens = cases = 0
         heredocs: list[tuple[str, bool, int, int]] = []
         heredoc_op: bool | None = None  # after << / <<-: strip tabs?
         while pos < end:
-            match = _BLANKS_THEN_WORD.match(text, pos, end)
-            raw = match.group(2)
-            stop = match.end()
-            if (
-                raw is not None
-                and (stop == end or text[stop] in _WORD_END)
-                and not ("'" in raw and ("$" in raw or '"' in raw))
-            ):
-                # Inlined (it runs for most tokens): the match alone tells all about the
-                # word; with single quotes next to `$` or `"` the general path decides.
-                start, pos = match.span(2)
-                if "'" in raw:
-                    word = Word(raw.replace("'", ""), raw, start, pos, True, False)
-                elif '"' in raw:
-                    word = Word(raw.replace('"', ""), raw, start, pos, True, "$" in raw)
+            # _TOKEN recognises most tokens alone, one match after the other; the general path
+            # below leaves this loop and the next one starts where it stopped.
+            for match in _TOKEN.finditer(text, pos, end):
+                raw = match[1]
+                if raw is not None:
+                    # A word of plain characters only, not before `<` or `>`: the common case.
+                    start, pos = match.span(1)
+                    if heredoc_op is not None:
+                        heredocs.append((raw, heredoc_op, start, pos))
+                        heredoc_op = None
+                    elif closer and (not toks or toks[-1][0] in (_OP, _NEWLINE)):
+                        cases += (raw == "case") - (raw == "esac" and cases > 0)
+                    append((_WORD, start, pos, raw, _NewWord(raw, raw, start, pos, False, False), None))
+                    continue
+                group = match.lastindex
+                if group == 2:  # one of the operators that need no further look (`;`, `&&` ...)
+                    op = match[2]
+                    start, pos = match.span(2)
+                    append((_OP, start, pos, op, None, None))
+                    continue
+                if group == 4:  # `)`
+                    pos = match.end()
+                    if closer and parens == 0 and cases == 0:
+                        return toks, pos
+                    if parens > 0:
+                        parens -= 1
+                    append((_OP, pos - 1, pos, ")", None, None))
+                    continue
+                stop = match.end()
+                word = None
+                if group == 3 and (stop == end or text[stop] in _WORD_END):
+                    # The match alone tells all about the word, unless it mixes single quotes
+                    # with `$` or `"`, or escapes with any quote or `$`: the general path decides.
+                    raw = match[3]
+                    start = stop - len(raw)
+                    if "\\" in raw:  # `\(`
+                        if "'" not in raw and '"' not in raw and "$" not in raw:
+                            word = _NewWord(_ESCAPED.sub(r"\1", raw), raw, start, stop, True, False)
+                    elif "'" in raw:
+                        if "$" not in raw and '"' not in raw or (
+                            raw[0] == "'" and raw[-1] == "'" and raw.count("'") == 2  # one '...'
+                        ):
+                            word = _NewWord(raw.replace("'", ""), raw, start, stop, True, False)
+                    elif '"' in raw:
+                        word = _NewWord(raw.replace('"', ""), raw, start, stop, True, "$" in raw)
+                    else:
+                        word = _NewWord(raw, raw, start, stop, False, "$" in raw)
+                if word is not None:
+                    pos = stop
+                    subs = None
                 else:
-                    word = Word(raw, raw, start, pos, False, "$" in raw)
-                subs = None
-            else:
-                pos = match.start(2) if raw is not None else stop
-                if pos >= end:
-                    break
-                c = text[pos]
-                if c == "\n":
-                    toks.append((_NEWLINE, pos, pos + 1, "\n", None, None))
-                    pos += 1
+                    pos = match.start(3) if group == 3 else stop
+                    if pos >= end:
+                        break
+                    c = text[pos]
+                    if c == "\n":
+                        append((_NEWLINE, pos, pos + 1, "\n", None, None))
+                        pos += 1
+                        heredoc_op = None
+                        if heredocs:
+                            pos = self._skip_heredocs(pos, end, heredocs)
+                            heredocs = []
+                        break
+                    if c == "\\" and pos + 1 < end and text[pos + 1] == "\n":
+                        pos += 2  # line continuation: whitespace
+                        break
+                    if c == "#":
+                        newline = text.find("\n", pos, end)
+                        pos = end if newline < 0 else newline
+                        break
+                    if c in _OPERATOR_CHARS and not (c in "<>" and pos + 1 < end and text[pos + 1] == "("):
+                        arith_end = self._arith_command_end(pos, end) if c == "(" else -1
+                        if arith_end > 0:
+                            append((_ARITH, pos, arith_end, text[pos:arith_end], None, None))
+                            pos = arith_end
+                            break
+                        op = _operator_at(text, pos, end)
+                        if op == ")" and closer and parens == 0 and cases == 0:
+                            return toks, pos + 1
+                        parens += (op == "(") - (op == ")" and parens > 0)
+                        append((_OP, pos, pos + len(op), op, None, None))
+                        pos += len(op)
+                        if op in ("<<", "<<-"):
+                            heredoc_op = op == "<<-"
+                        break
+                    word, subs, pos = self._word(pos, end)
+                kind = _WORD
+                if heredoc_op is not None:
+                    heredocs.append((word.text, heredoc_op, word.start, word.end))
                     heredoc_op = None
-                    if heredocs:
-                        pos = self._skip_heredocs(pos, end, heredocs)
-                        heredocs = []
-                    continue
-                if c == "\\" and pos + 1 < end and text[pos + 1] == "\n":
-                    pos += 2  # line continuation: whitespace
-                    continue
-                if c == "#":
-                    newline = text.find("\n", pos, end)
-                    pos = end if newline < 0 else newline
-                    continue
-                if c in _OPERATOR_CHARS and not (c in "<>" and pos + 1 < end and text[pos + 1] == "("):
-                    arith_end = self._arith_command_end(pos, end) if c == "(" else -1
-                    if arith_end > 0:
-                        toks.append((_ARITH, pos, arith_end, text[pos:arith_end], None, None))
-                        pos = arith_end
-                        continue
-                    op = _operator_at(text, pos, end)
-                    if op == ")" and closer and parens == 0 and cases == 0:
-                        return toks, pos + 1
-                    parens += (op == "(") - (op == ")" and parens > 0)
-                    toks.append((_OP, pos, pos + len(op), op, None, None))
-                    pos += len(op)
-                    if op in ("<<", "<<-"):
-                        heredoc_op = op == "<<-"
-                    continue
-                word, subs, pos = self._word(pos, end)
-            kind = _WORD
-            if heredoc_op is not None:
-                heredocs.append((word.text, heredoc_op, word.start, word.end))
-                heredoc_op = None
-            elif pos < end and text[pos] in "<>" and word.raw.isascii() and word.raw.isdigit():
-                kind = _IO_NUMBER
-            elif closer and not word.quoted and (not toks or toks[-1][0] in (_OP, _NEWLINE)):
-                cases += (word.raw == "case") - (word.raw == "esac" and cases > 0)
-            toks.append((kind, word.start, word.end, word.raw, word, subs))
+                elif pos < end and text[pos] in "<>" and word.raw.isascii() and word.raw.isdigit():
+                    kind = _IO_NUMBER
+                elif closer and not word.quoted and (not toks or toks[-1][0] in (_OP, _NEWLINE)):
+                    cases += (word.raw == "case") - (word.raw == "esac" and cases > 0)
+                append((kind, word.start, word.end, word.raw, word, subs))
+                if subs is not None or pos != stop:
+                    break  # the general path took the word: go on from its end
+            else:
+                break  # (not reached: the last match is the empty one at the end)
         if closer:
             self.error(opener, end, "unterminated substitution: missing `)`")
         # A heredoc whose body is not in the text is normal: for `RUN cat <<EOF` the
@@ -336,6 +426,8 @@ class _Lexer:
                 if pos >= end:
                     break
             c = text[pos]
+            if c in _BLANK_OR_END:
+                break
             if c == "'":
                 state.quoted = True
                 close = text.find("'", pos + 1, end)
@@ -369,10 +461,10 @@ class _Lexer:
         pos = min(max(pos, start + 1), end)  # always make progress, never overshoot
         raw = text[start:pos]
         if state.quoted:
-            value = _decode(raw)[0]
+            value = raw.replace('"', "") if _PLAIN_QUOTING(raw) is not None else _decode_text(raw)
         else:
             value = raw.replace("\\\n", "") if "\\\n" in raw else raw
-        word = Word(value, raw, start, pos, state.quoted, state.expansion)
+        word = _NewWord(value, raw, start, pos, state.quoted, state.expansion)
         return word, state.subs, pos
 
     def _is_array(self, start: int, pos: int) -> bool:
@@ -628,24 +720,27 @@ def _keep(raw: str, start: int, stop: int, chunks: list[str], offsets: list[int]
 
 def _keep_expansion(raw: str, pos: int, chunks: list[str], offsets: list[int]) -> int:
     """Copy the ``$`` form or backtick substitution at ``pos`` unchanged."""
-    n = len(raw)
+    stop = _expansion_end(raw, pos)
+    _keep(raw, pos, stop, chunks, offsets)
+    return stop
+
+
+def _expansion_end(raw: str, pos: int) -> int:
+    """Position after the ``$`` form or backtick substitution at ``pos``."""
     if raw.startswith("$(", pos) or raw.startswith("${", pos):
-        stop = _group_end(raw, pos + 1)
-    elif raw[pos] == "`":
+        return _group_end(raw, pos + 1)
+    if raw[pos] == "`":
         close = raw.find("`", pos + 1)
         while close > 0 and raw[close - 1] == "\\":
             close = raw.find("`", close + 1)
-        stop = n if close < 0 else close + 1
-    else:
-        stop = pos + 1
-    _keep(raw, pos, stop, chunks, offsets)
-    return stop
+        return len(raw) if close < 0 else close + 1
+    return pos + 1
 
 
 def _group_end(raw: str, pos: int) -> int:
     """Position after the bracket matching the ``(`` or ``{`` at ``pos`` (quotes skipped)."""
     opening = raw[pos]
-    closing = ")" if opening == "(" else "}"
+    closing, skip = (")", _GROUP_PAREN_SKIP) if opening == "(" else ("}", _GROUP_BRACE_SKIP)
     depth, n = 0, len(raw)
     while pos < n:
         c = raw[pos]
@@ -660,8 +755,12 @@ def _group_end(raw: str, pos: int) -> int:
             pos = n - 1 if close < 0 else close
         elif c == "\\":
             pos += 1
-        pos += 1
+        pos = skip(raw, pos + 1).end()  # characters that matter to none of the cases above
     return n
+
+
+_GROUP_PAREN_SKIP = re.compile(r"[^()'\"\\]*").match
+_GROUP_BRACE_SKIP = re.compile(r"[^{}'\"\\]*").match
 
 
 def _decode_double(raw: str, pos: int, chunks: list[str], offsets: list[int]) -> int:
@@ -702,6 +801,97 @@ def _decode_ansi(raw: str, pos: int, chunks: list[str], offsets: list[int]) -> i
                 pos += 2
                 continue
         _keep(raw, pos, pos + 1, chunks, offsets)
+        pos += 1
+    return n
+
+
+# Words _decode_text would only take the double quotes out of: plain text and "..." holding
+# plain text, $NAME, and $(...) / ${...} without quotes, escapes or nested brackets (such as
+# `arch="$(dpkg --print-architecture)"`, common and otherwise slow to decode). One character
+# per repetition and alternatives that exclude each other, so a failed match stays linear.
+_PLAIN_QUOTING = re.compile(
+    r"""(?:[^'"\\$`]|"(?:[^"\\$`]|\$(?![({])|\$\([^()'"\\]*\)|\$\{[^{}'"\\]*\})*")+"""
+).fullmatch
+
+
+def _decode_text(raw: str) -> str:
+    """``_decode(raw)[0]`` without the offsets (the lexer needs the value only)."""
+    chunks: list[str] = []
+    append = chunks.append
+    pos, n = 0, len(raw)
+    while pos < n:
+        match = _DECODE_PLAIN.match(raw, pos)
+        if match is not None:
+            stop = match.end()
+            append(raw[pos:stop])
+            pos = stop
+            continue
+        c = raw[pos]
+        if c == "'":
+            close = raw.find("'", pos + 1)
+            close = n if close < 0 else close
+            append(raw[pos + 1 : close])
+            pos = close + 1
+        elif c == '"':
+            pos = _decode_double_text(raw, pos + 1, append)
+        elif c == "\\":
+            if pos + 1 < n:
+                if raw[pos + 1] != "\n":
+                    append(raw[pos + 1])
+            else:
+                append(c)
+            pos += 2
+        elif raw.startswith("$'", pos):
+            pos = _decode_ansi_text(raw, pos + 2, append)
+        elif raw.startswith('$"', pos):
+            pos = _decode_double_text(raw, pos + 2, append)
+        else:
+            stop = _expansion_end(raw, pos)
+            append(raw[pos:stop])
+            pos = stop
+    return "".join(chunks)
+
+
+def _decode_double_text(raw: str, pos: int, append) -> int:
+    n = len(raw)
+    while pos < n:
+        match = _DECODE_DQ_PLAIN.match(raw, pos)
+        if match is not None:
+            stop = match.end()
+            append(raw[pos:stop])
+            pos = stop
+            continue
+        c = raw[pos]
+        if c == '"':
+            return pos + 1
+        if c == "\\":
+            if pos + 1 < n and raw[pos + 1] in _DQ_ESCAPABLE:
+                if raw[pos + 1] != "\n":
+                    append(raw[pos + 1])
+                pos += 2
+            else:
+                append(c)
+                pos += 1
+        else:
+            stop = _expansion_end(raw, pos)
+            append(raw[pos:stop])
+            pos = stop
+    return n
+
+
+def _decode_ansi_text(raw: str, pos: int, append) -> int:
+    n = len(raw)
+    while pos < n:
+        c = raw[pos]
+        if c == "'":
+            return pos + 1
+        if c == "\\" and pos + 1 < n:
+            escaped = _ANSI_ESCAPES.get(raw[pos + 1])
+            if escaped is not None:
+                append(escaped)
+                pos += 2
+                continue
+        append(c)
         pos += 1
     return n
 
@@ -914,15 +1104,25 @@ class _Builder:
     __slots__ = ("assignments", "words", "redirects", "start", "end", "subs")
 
     def __init__(self) -> None:
-        self.reset()
-
-    def reset(self) -> None:
         self.assignments: list[Word] = []
         self.words: list[Word] = []
         self.redirects: list[Word] = []
         self.start = -1
         self.end = -1
         self.subs: list[tuple[Word, list[tuple[str, list[_Token]]]]] = []
+
+    def reset(self) -> None:
+        # Lists still empty are kept: nothing holds on to them.
+        if self.assignments:
+            self.assignments = []
+        if self.words:
+            self.words = []
+        if self.redirects:
+            self.redirects = []
+        self.start = -1
+        self.end = -1
+        if self.subs:
+            self.subs = []
 
     def touch(self, start: int, end: int) -> None:
         if self.start < 0:
@@ -944,7 +1144,7 @@ class _Builder:
 class _Parser:
     """Walks tokens, tracking compound commands, and emits simple commands."""
 
-    def __init__(self, lexer: _Lexer, out: list[SimpleCommand]):
+    def __init__(self, lexer: _Lexer, out: list[tuple[int, int, SimpleCommand]]):
         self.lexer = lexer
         self.out = out
 
@@ -958,15 +1158,53 @@ class _Parser:
         while i < n:
             tok = toks[i]
             kind = tok[0]
-            if kind == _WORD and cur.words:  # an argument: the most common token, kept short
-                cur.add(cur.words, tok)
-                i += 1
+            if kind == _WORD:
+                words = cur.words
+                if not words:
+                    if cur.start < 0 and frames and frames[-1].in_pattern:
+                        i = self._pattern(toks, i, frames, base)
+                        continue
+                    value = tok[3]
+                    if "=" in value or value in _FIRST_WORD_SPECIAL:
+                        i = self._word(toks, i, cur, frames, base)
+                        continue
+                    # The command name (inlined _word and _Builder.add: the common case).
+                    word = tok[4]
+                    words.append(word)
+                    if cur.start < 0:
+                        cur.start = word.start
+                    if tok[5]:
+                        cur.subs.append((word, tok[5]))
+                    i += 1
+                    if i == n or toks[i][0] != _WORD:
+                        if word.end > cur.end:
+                            cur.end = word.end
+                        continue
+                    tok = toks[i]
+                # Arguments: the most common tokens, taken in one go (tokens are in source
+                # order, so the last one ends the command so far).
+                while True:
+                    word = tok[4]
+                    words.append(word)
+                    if tok[5]:
+                        cur.subs.append((word, tok[5]))
+                    i += 1
+                    if i == n:
+                        break
+                    tok = toks[i]
+                    if tok[0] != _WORD:
+                        break
+                if word.end > cur.end:
+                    cur.end = word.end
             elif cur.start < 0 and kind != _NEWLINE and frames and frames[-1].in_pattern:
                 i = self._pattern(toks, i, frames, base)
-            elif kind == _WORD:
-                i = self._word(toks, i, cur, frames, base)
             elif kind == _OP:
-                i = self._operator(toks, i, cur, frames, base)
+                if tok[3] in _SEPARATORS:
+                    if cur.start >= 0:
+                        self._finish(cur, frames, base)
+                    i += 1
+                else:
+                    i = self._operator(toks, i, cur, frames, base)
             elif kind == _IO_NUMBER:
                 cur.touch(tok[1], tok[2])
                 i += 1
@@ -986,7 +1224,7 @@ class _Parser:
             return self._reserved(toks, i, frames, base)
         if not cur.words and not word.quoted and value == "[[":
             return self._conditional(toks, i, cur)
-        if not cur.words and _ASSIGNMENT.match(value):
+        if not cur.words and "=" in value and _ASSIGNMENT.match(value):
             cur.add(cur.assignments, tok)
         else:
             cur.add(cur.words, tok)
@@ -1109,16 +1347,41 @@ class _Parser:
 
     # -- emitting --------------------------------------------------------------------------
     def _finish(self, cur: _Builder, frames: list[_Frame], base: str) -> None:
-        if cur.start < 0:
+        start = cur.start
+        if start < 0:
             return
-        context = next((f.context for f in reversed(frames) if f.context), base)
+        context = next((f.context for f in reversed(frames) if f.context), base) if frames else base
         skip: Word | None = None
-        if cur.words or cur.assignments:
-            skip = self._emit(cur, context)
-        for word, subs in cur.subs:
-            if word is not skip:
-                self._substitutions(subs)
-        cur.reset()
+        words = cur.words
+        assignments = cur.assignments
+        redirects = cur.redirects
+        if words:
+            first = words[0]
+            name = first.text
+            if "/" in name:
+                name = name.rsplit("/", 1)[-1]
+            if name in _EMIT_SPECIAL:
+                skip = self._emit(cur, context)
+            else:  # no wrapper, no inline script: the common case, inlined
+                self.out.append((first.start, start, _NewCommand(
+                    tuple(words), tuple(assignments) if assignments else (), (),
+                    tuple(redirects) if redirects else (), start, cur.end, context)))
+            cur.words = []
+        elif assignments:  # no wrapper, no script: as _emit would
+            self.out.append((start, start, _NewCommand(
+                (), tuple(assignments), (), tuple(redirects) if redirects else (), start, cur.end, context)))
+        # The rest of cur.reset(), inlined (the substitutions below have builders of their own).
+        if assignments:
+            cur.assignments = []
+        if redirects:
+            cur.redirects = []
+        cur.start = cur.end = -1
+        subs = cur.subs
+        if subs:
+            cur.subs = []
+            for word, sub in subs:
+                if word is not skip:
+                    self._substitutions(sub)
 
     def _emit(self, cur: _Builder, context: str) -> Word | None:
         """Record the command (and its wrappers); returns the script word parsed as ``sh -c``."""
@@ -1129,13 +1392,12 @@ class _Parser:
             if not length:
                 break
             own = tuple(rest[:length])
-            self.out.append(SimpleCommand(own, (), tuple(wrappers), (), own[0].start, own[-1].end, context))
+            self.out.append((own[0].start, own[0].start,
+                             _NewCommand(own, (), tuple(wrappers), (), own[0].start, own[-1].end, context)))
             wrappers.extend(own)
             rest = rest[length:]
-        self.out.append(
-            SimpleCommand(tuple(rest), tuple(cur.assignments), tuple(wrappers), tuple(cur.redirects),
-                          cur.start, cur.end, context)
-        )
+        self.out.append((rest[0].start if rest else cur.start, cur.start, _NewCommand(
+            tuple(rest), tuple(cur.assignments), tuple(wrappers), tuple(cur.redirects), cur.start, cur.end, context)))
         return self._inline_script(rest)
 
     def _inline_script(self, words: Sequence[Word]) -> Word | None:
@@ -1155,6 +1417,13 @@ class _Parser:
             self.run(toks, context)
 
 
+# Operators after which the parser only has to finish the current command.
+_SEPARATORS = frozenset({";", "&&", "||", "|", "&", "|&"})
+# First words _Parser._word must look at (with any word holding a `=`).
+_FIRST_WORD_SPECIAL = _RESERVED | {"[["}
+# Command names (basenames) _Parser._emit must look at: wrappers and inline-script runners.
+_EMIT_SPECIAL = frozenset(_WRAPPERS) | _SHELLS | _SU_LIKE
+
 _FRAME_WORDS = {"subshell": "(", "group": "{", "if": "if", "loop": "do", "case": "case"}
 
 
@@ -1173,11 +1442,16 @@ def _parse(text: str) -> ShellScript:
     """:func:`parse_shell` without the safety net (the tests call this one)."""
     errors: list[tuple[int, int, str]] = []
     lexer = _Lexer(text, errors)
-    commands: list[SimpleCommand] = []
+    # (start of the name, or of the command when it has none; start; command): in that order.
+    commands: list[tuple[int, int, SimpleCommand]] = []
     toks, _ = lexer.tokens(0, len(text))
     _Parser(lexer, commands).run(toks, "top")
-    commands.sort(key=lambda c: (c.words[0].start if c.words else c.start, c.start))
-    return ShellScript(tuple(commands), tuple(errors))
+    commands.sort(key=_SORT_KEY)
+    return ShellScript(tuple(map(_COMMAND, commands)), tuple(errors))
+
+
+_SORT_KEY = operator.itemgetter(0, 1)
+_COMMAND = operator.itemgetter(2)
 
 
 def parse_shell(text: str) -> ShellScript:
