@@ -68,7 +68,7 @@ def is_dockerfile(name: str) -> bool:
 
 def discover(paths: list[str]) -> list[str]:
     """The files to lint, in a stable order; a missing path is a usage error."""
-    from .cli import CliError
+    from .cli_io import CliError
 
     out: list[str] = []
     seen: set[str] = set()
@@ -100,7 +100,7 @@ def discover(paths: list[str]) -> list[str]:
 
 
 def _walk_error(error: OSError) -> None:
-    from .cli import CliError
+    from .cli_io import CliError
 
     raise CliError(f"{error.filename}: cannot read ({error.strerror or error})")
 
@@ -321,7 +321,7 @@ FORMATTERS = {"text": format_text, "json": format_json, "sarif": format_sarif, "
 
 # -- the command ------------------------------------------------------------------------------
 def run(args: argparse.Namespace) -> int:
-    from .cli import CliError, read_source, write_stdout
+    from .cli_io import CliError, read_source, write_stdout
 
     knowledge = None
     if args.knowledge:

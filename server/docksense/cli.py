@@ -10,37 +10,10 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Optional, Sequence
 
 from . import __version__
-
-
-class CliError(Exception):
-    """A problem to report in one line, with the exit status to use."""
-
-    def __init__(self, message: str, status: int = 2):
-        super().__init__(message)
-        self.status = status
-
-
-def read_source(name: str) -> str:
-    """The text of FILE, or of stdin for ``-``; bytes that are not UTF-8 are kept as escapes."""
-    try:
-        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-    except FileNotFoundError:
-        raise CliError(f"{name}: no such file")
-    except IsADirectoryError:
-        raise CliError(f"{name}: is a directory")
-    except PermissionError:
-        raise CliError(f"{name}: permission denied")
-    except OSError as exc:
-        raise CliError(f"{name}: cannot read ({exc.strerror or exc})")
-    return data.decode("utf-8", "surrogateescape")
-
-
-def write_stdout(text: str) -> None:
-    sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
-    sys.stdout.flush()
+from .cli_io import CliError, read_source, write_stdout  # noqa: F401 - re-exported
 
 
 # -- serve -------------------------------------------------------------------------
@@ -116,25 +89,20 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("file", metavar="FILE", help="a Dockerfile, or - for stdin")
     parse.set_defaults(run=cmd_parse)
 
-    for register in _EXTRA_COMMANDS:
-        register(commands)
+    _register_subcommands(commands)
     return parser
 
 
-def _explain(commands: argparse._SubParsersAction) -> None:
-    from .explain_command import register
-
-    register(commands)
-
-
-def _check(commands: argparse._SubParsersAction) -> None:
-    from .check_command import register
-
-    register(commands)
+# Subcommands that live in their own modules, each with a ``register(commands)`` function.
+# Imported only when the parser is built, so ``serve`` does not pay for them.
+_SUBCOMMAND_MODULES: tuple[str, ...] = ("explain_command", "check_command")
 
 
-# Subcommands that live in their own modules.
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_explain, _check]
+def _register_subcommands(commands: argparse._SubParsersAction) -> None:
+    import importlib
+
+    for name in _SUBCOMMAND_MODULES:
+        importlib.import_module(f".{name}", __package__).register(commands)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

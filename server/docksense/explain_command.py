@@ -137,7 +137,7 @@ def explain_markdown(analysis: Analysis, kb: KnowledgeBase, title: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .cli import CliError, read_source, write_stdout
+    from .cli_io import CliError, read_source, write_stdout
     import sys
 
     if args.file is None:

