@@ -74,11 +74,50 @@ def _check(entry: Entry) -> list[tuple[str, str]]:
         problems.append(("summary", "`summary` must be one line of at most 160 characters"))
     if entry.docs and not entry.docs.startswith("https://"):
         problems.append(("docs", "`docs` must be an https URL"))
+    for url in entry.sources:
+        if not _is_http_url(url):
+            problems.append(("sources", f"source {url!r} is not an http(s) URL"))
+    problems.extend(("action", m) for m in _action_problems(entry.action))
+    for where, part in _iter_parts(entry):
+        problems.extend(("action", f"{where}: {m}") for m in _action_problems(part.action))
     if entry.kind == "image" and entry.lifecycle:
         for line in entry.lifecycle.lines:
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", line.eol):
                 problems.append(("lifecycle", f"eol of line {line.line!r} is not an ISO date"))
     return problems
+
+
+_HTTP_URL = re.compile(r"https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:[/?#]\S*)?")
+
+
+def _is_http_url(url: str) -> bool:
+    """True for an absolute http(s) URL with a dotted host and no spaces."""
+    return isinstance(url, str) and _HTTP_URL.fullmatch(url) is not None
+
+
+def _action_problems(action: str) -> list[str]:
+    """An action is a short one-line phrase ("installs packages"), not a sentence."""
+    if not action:
+        return []
+    if "\n" in action or len(action) > 80:
+        return ["`action` must be one line of at most 80 characters"]
+    if action != action.strip() or action.endswith("."):
+        return ["`action` is a phrase: no surrounding spaces, no final period"]
+    return []
+
+
+def _iter_parts(entry: Entry):
+    """Every nested part of an entry with a readable location, depth first."""
+    stack = [
+        (f"{group}.{name}", part)
+        for group in ("options", "values", "subcommands", "variants")
+        for name, part in getattr(entry, group).items()
+    ]
+    while stack:
+        where, part = stack.pop()
+        yield where, part
+        for group in ("options", "values"):
+            stack.extend((f"{where}.{group}.{n}", p) for n, p in getattr(part, group).items())
 
 
 def load_file(path: Path) -> tuple[Entry | None, list[KnowledgeProblem]]:

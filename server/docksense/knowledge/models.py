@@ -42,6 +42,7 @@ class Part:
     aliases: list[str] = attrs.Factory(list)
     deprecated: str = ""
     takes_value: bool = False
+    action: str = ""  # third-person action phrase ("installs packages") for line explanations
     values: dict[str, Part] = attrs.Factory(dict)
     options: dict[str, Part] = attrs.Factory(dict)
 
@@ -86,6 +87,8 @@ class Entry:
     deprecated: str = ""
     tags: list[str] = attrs.Factory(list)
     packages: list[str] = attrs.Factory(list)  # commands: package names that install it
+    sources: list[str] = attrs.Factory(list)  # http(s) URLs the facts were checked against
+    action: str = ""  # third-person action phrase ("installs packages") for line explanations
     options: dict[str, Part] = attrs.Factory(dict)
     values: dict[str, Part] = attrs.Factory(dict)
     subcommands: dict[str, Part] = attrs.Factory(dict)
