@@ -1,0 +1,162 @@
+"""Which word of a command is the command, a subcommand, an option, a value or an operand."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ...knowledge import find_part
+from .data import SimpleCommand, Word, WordRole
+from .quoting import _offsets
+from .wrappers import _basename
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from ...knowledge import Entry, KnowledgeBase, Part
+
+
+def classify(cmd: SimpleCommand, kb: KnowledgeBase) -> list[WordRole]:
+    """The role of every word of ``cmd.words`` (one role per letter of a short-option bundle).
+
+    Wrappers and assignments are not included: each wrapper is a command of its own in
+    :attr:`ShellScript.commands` and is classified separately.
+    """
+    if not cmd.words:
+        return []
+    return _Classifier(cmd, kb).run()
+
+
+def _command_entry(kb: KnowledgeBase, name: str) -> Entry | None:
+    """The command's entry by name as written, then by basename (``/usr/bin/apt-get``)."""
+    if not name:
+        return None
+    entry = kb.get("command", name)
+    if entry is None and "/" in name:
+        base = _basename(name.rstrip("/"))
+        entry = kb.get("command", base) if base else None
+    return entry
+
+
+class _Classifier:
+    """Walks a command's words left to right, the way the program reads its arguments."""
+
+    def __init__(self, cmd: SimpleCommand, kb: KnowledgeBase):
+        self.cmd = cmd
+        self.entry = _command_entry(kb, cmd.words[0].text)
+        self.is_set = _basename(cmd.words[0].text) == "set"
+        self.sub: tuple[str, Part] | None = None
+        self.pending: tuple[str, Part] | None = None
+        self.options_done = False
+        self.operand_seen = False
+        self.roles: list[WordRole] = []
+
+    def run(self) -> list[WordRole]:
+        first = self.cmd.words[0]
+        key = self.entry.name if self.entry is not None else ""
+        self.roles.append(WordRole(first, "command", first.start, first.end, first.text, self.entry, None, key))
+        for word in self.cmd.words[1:]:
+            self._word(word)
+        return self.roles
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _lookup(self, name: str) -> tuple[str, Part] | None:
+        """An option of the subcommand first, then of the command."""
+        if self.sub is not None:
+            found = find_part(self.sub[1].options, name)
+            if found is not None:
+                return found
+        return find_part(self.entry.options, name) if self.entry is not None else None
+
+    def _add(self, word: Word, role: str, a: int, b: int, found: tuple[str, Part] | None,
+             offsets: Sequence[int]) -> None:
+        """Add the role of ``word.text[a:b]`` (offsets map text indexes to raw indexes)."""
+        start = word.start + offsets[a] if a < len(offsets) else word.end
+        end = word.start + offsets[b - 1] + 1 if b - 1 < len(offsets) else word.end
+        key, part = found if found is not None else ("", None)
+        self.roles.append(WordRole(word, role, start, end, word.text[a:b], self.entry, part, key))
+
+    def _whole(self, word: Word, role: str, found: tuple[str, Part] | None) -> None:
+        key, part = found if found is not None else ("", None)
+        self.roles.append(WordRole(word, role, word.start, word.end, word.text, self.entry, part, key))
+
+    def _expect_value(self, found: tuple[str, Part] | None) -> None:
+        self.pending = found if found is not None and found[1].takes_value else None
+
+    # -- words -----------------------------------------------------------------------------
+    def _word(self, word: Word) -> None:
+        text = word.text
+        if self.pending is not None:
+            self._whole(word, "option-value", self.pending)
+            self.pending = None
+        elif self.options_done or len(text) < 2 or text[0] not in "-+":
+            self._operand(word)
+        elif text == "--":
+            self._whole(word, "option", self._lookup("--"))
+            self.options_done = True
+        elif text.startswith("--"):
+            self._long(word)
+        else:
+            self._short(word)
+
+    def _operand(self, word: Word) -> None:
+        if not self.operand_seen and not self.options_done and self.entry is not None and self.entry.subcommands:
+            found = find_part(self.entry.subcommands, word.text)
+            if found is not None:
+                self.operand_seen = True
+                self.sub = found
+                self._whole(word, "subcommand", found)
+                return
+        self.operand_seen = True
+        self._whole(word, "operand", None)
+
+    def _long(self, word: Word) -> None:
+        text = word.text
+        equals = text.find("=")
+        if equals < 0:
+            found = self._lookup(text)
+            self._whole(word, "option", found)
+            self._expect_value(found)
+            return
+        offsets = _offsets(word)
+        found = self._lookup(text[:equals])
+        self._add(word, "option", 0, equals, found, offsets)
+        if equals + 1 < len(text):
+            self._add(word, "option-value", equals + 1, len(text), found, offsets)
+
+    def _short(self, word: Word) -> None:
+        """``-x``, ``-xzf``, ``-C/dir``, ``-1``, ``+x``: whole first, then letter by letter."""
+        text = word.text
+        found = self._lookup(text)
+        if found is not None:
+            self._whole(word, "option", found)
+            self._expect_value(found)
+            return
+        if (text[0] == "+" and not self.is_set) or (text[1:].isascii() and text[1:].isdigit()):
+            self._operand(word)  # `chmod +x`, `head -5`: options only when known
+            return
+        letters = [self._letter(text[0], c) for c in text[1:]]
+        if not any(letters):
+            self._whole(word, "option", None)
+            return
+        self._letters(word, letters)
+
+    def _letter(self, sign: str, letter: str) -> tuple[str, Part] | None:
+        found = self._lookup(sign + letter)
+        if found is None and sign == "+":
+            found = self._lookup("-" + letter)  # `set +x` undoes `set -x`
+        return found
+
+    def _letters(self, word: Word, letters: list[tuple[str, Part] | None]) -> None:
+        offsets = _offsets(word)
+        text = word.text
+        for index, found in enumerate(letters, start=1):
+            start = word.start + offsets[index]
+            self.roles.append(
+                WordRole(word, "option", start, start + 1, text[0] + text[index], self.entry,
+                         found[1] if found else None, found[0] if found else "")
+            )
+            if found is not None and found[1].takes_value:
+                if index + 1 < len(text):
+                    self._add(word, "option-value", index + 1, len(text), found, offsets)
+                else:
+                    self.pending = found
+                return

@@ -1,0 +1,141 @@
+"""What the shell layer produces: words, simple commands, scripts and the roles of words.
+
+Word and SimpleCommand are made by the ten thousand per file; see the note below on how the
+parser builds them cheaply.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import attrs
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from ...knowledge import Entry, Part
+
+
+# Word and SimpleCommand are made by the ten thousand per file, and attrs' frozen __init__
+# (one object.__setattr__ call per field) was a third of the parsing time. So the parser makes
+# them with the plain classes _NewWord / _NewCommand below (same slots, so same layout), which
+# turn into the real class as they finish: the objects are the same in every way. That needs
+# the classes without the `__weakref__` slot (CPython refuses the class change otherwise);
+# nothing takes weak references to them.
+@attrs.frozen(weakref_slot=False)
+class Word:
+    """One shell word with its place in the source, so hover can point at it exactly.
+
+    ``text`` is the value with quoting removed (best effort: expansions are kept as written,
+    since their value is unknown before the build); ``raw`` is the source slice
+    ``source[start:end]``.
+    """
+
+    text: str
+    raw: str
+    start: int
+    end: int
+    quoted: bool = False
+    has_expansion: bool = False
+
+
+@attrs.frozen(weakref_slot=False)
+class SimpleCommand:
+    """One simple command: the unit that runs one program and that hover explains.
+
+    ``words[0]`` is the program, after leading ``VAR=value`` assignments and wrapper commands
+    (``sudo``, ``env``, ``xargs`` ...) were moved to ``assignments`` and ``wrappers``; each
+    wrapper is also reported as a command of its own so its options can be explained too.
+    ``words`` is empty for an assignment-only command such as ``FOO=bar``.
+    ``redirects`` holds the targets of redirections (the file of ``> file``, the delimiter of a
+    heredoc). ``start``/``end`` span the whole command including assignments, wrappers and
+    redirections (a wrapper command spans its own words only). ``context`` says in which shell
+    it runs: ``top``, ``subshell``, ``command-substitution``, ``process-substitution`` or
+    ``sh -c``.
+    """
+
+    words: tuple[Word, ...]
+    assignments: tuple[Word, ...] = ()
+    wrappers: tuple[Word, ...] = ()
+    redirects: tuple[Word, ...] = ()
+    start: int = 0
+    end: int = 0
+    context: str = "top"
+
+    @property
+    def name(self) -> str:
+        """The program as written (``""`` for an assignment-only command)."""
+        return self.words[0].text if self.words else ""
+
+
+class _NewWord:
+    """``Word(text, raw, start, end, quoted, has_expansion)``, cheaper (see above)."""
+
+    __slots__ = Word.__slots__
+
+    def __init__(self, text: str, raw: str, start: int, end: int, quoted: bool, has_expansion: bool):
+        self.text = text
+        self.raw = raw
+        self.start = start
+        self.end = end
+        self.quoted = quoted
+        self.has_expansion = has_expansion
+        self.__class__ = Word  # type: ignore[assignment]
+
+
+class _NewCommand:
+    """``SimpleCommand(words, assignments, wrappers, redirects, start, end, context)``, cheaper."""
+
+    __slots__ = SimpleCommand.__slots__
+
+    def __init__(self, words: tuple[Word, ...], assignments: tuple[Word, ...], wrappers: tuple[Word, ...],
+                 redirects: tuple[Word, ...], start: int, end: int, context: str):
+        self.words = words
+        self.assignments = assignments
+        self.wrappers = wrappers
+        self.redirects = redirects
+        self.start = start
+        self.end = end
+        self.context = context
+        self.__class__ = SimpleCommand  # type: ignore[assignment]
+
+
+@attrs.frozen
+class ShellScript:
+    """Everything found in one command string.
+
+    ``commands`` are in source order of their names; ``errors`` are ``(start, end, message)``
+    triples, informational only (the commands are still as complete as we could make them).
+    """
+
+    commands: tuple[SimpleCommand, ...]
+    errors: tuple[tuple[int, int, str], ...] = ()
+
+    def command_at(self, offset: int) -> SimpleCommand | None:
+        """The innermost command whose span contains ``offset`` (end inclusive, for typing)."""
+        best: SimpleCommand | None = None
+        for command in self.commands:
+            if command.start <= offset <= command.end and (
+                best is None or command.end - command.start < best.end - best.start
+            ):
+                best = command
+        return best
+
+
+@attrs.frozen
+class WordRole:
+    """What one word, or one piece of a word, means to its command.
+
+    ``role`` is ``command``, ``subcommand``, ``option``, ``option-value`` or ``operand``.
+    ``start``/``end``/``text`` are those of the piece: one letter of a bundle such as ``-xzf``
+    (``text`` is then ``-z``), the ``--name`` or the ``value`` of ``--name=value``.
+    ``entry`` is the command's knowledge entry, ``part`` the subcommand or option explained
+    (``None`` when unknown: nothing is guessed) and ``key`` its canonical name.
+    """
+
+    word: Word
+    role: str
+    start: int
+    end: int
+    text: str
+    entry: Entry | None = attrs.field(default=None, eq=False)
+    part: Part | None = attrs.field(default=None, eq=False)
+    key: str = ""
