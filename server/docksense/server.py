@@ -279,3 +279,40 @@ def code_action(ls: DocksenseServer, params: types.CodeActionParams) -> list[typ
     if analysis is None:
         return []
     return feature("code_actions").code_actions(analysis, params, ls.settings, ls.encoding, params.text_document.uri)
+
+
+# -- formatting (features/formatting.py) ---------------------------------------------------
+def _format_options(ls: DocksenseServer, lsp_options: Any) -> Any:
+    return feature("formatting").options_from(lsp_options, ls.settings.formatting.keyword_case)
+
+
+@server.feature(types.TEXT_DOCUMENT_FORMATTING)
+@guarded([])
+def formatting(ls: DocksenseServer, params: types.DocumentFormattingParams) -> list[types.TextEdit]:
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None or not ls.settings.features.formatting:
+        return []
+    return feature("formatting").document_edits(analysis, _format_options(ls, params.options), ls.encoding)
+
+
+@server.feature(types.TEXT_DOCUMENT_RANGE_FORMATTING)
+@guarded([])
+def range_formatting(ls: DocksenseServer, params: types.DocumentRangeFormattingParams) -> list[types.TextEdit]:
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None or not ls.settings.features.formatting:
+        return []
+    return feature("formatting").range_edits(analysis, params.range, _format_options(ls, params.options), ls.encoding)
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_ON_TYPE_FORMATTING,
+    types.DocumentOnTypeFormattingOptions(first_trigger_character="\n", more_trigger_character=["\\", "`"]),
+)
+@guarded([])
+def on_type_formatting(ls: DocksenseServer, params: types.DocumentOnTypeFormattingParams) -> list[types.TextEdit]:
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None or not ls.settings.features.formatting:
+        return []
+    return feature("formatting").on_type_edits(
+        analysis, params.position, params.ch, _format_options(ls, params.options), ls.encoding
+    )
