@@ -25,6 +25,7 @@ import attrs
 
 from . import families  # noqa: F401  (registers every family)
 from .context import use_knowledge
+from .implicit_stage import findings_before_from
 from .model import Finding, Rule
 from .registry import RULES, canonical
 from .suppressions import Suppressions, names_in
@@ -114,5 +115,7 @@ def run_rules(analysis, config: Optional[RuleConfig] = None) -> list[Finding]:
                 findings.append(finding)
         except Exception:
             log.exception("rule %s failed", rule.name)
+    # a half-written file: the instructions before its first FROM are checked too
+    findings = findings_before_from(analysis, findings, lambda virtual: run_rules(virtual, config))
     findings.sort(key=lambda f: (f.start, f.end, f.rule))
     return findings
