@@ -65,29 +65,32 @@ class FormatOptions:
 
 def format_text(text: str, options: FormatOptions = FormatOptions(), tree: Optional[Dockerfile] = None) -> str:
     """The formatted text (the input itself when formatting would change BuildKit's parse)."""
-    tree = tree if tree is not None else parse(text)
-    lines = _Lines(text)
-    new_lines = _format_lines(text, tree, lines, options)
-    result = "".join(content + ending for content, ending in zip(new_lines, lines.endings))
-    if result == text:
-        return text
-    if not same_parse(tree, parse(result)):
-        return text
-    return result
+    lines, contents = _formatted(text, options, tree)
+    return "".join(content + ending for content, ending in zip(contents, lines.endings))
 
 
 def changed_lines(text: str, options: FormatOptions, tree: Optional[Dockerfile] = None) -> list[tuple[int, str, str]]:
     """``(line, old, new)`` for every physical line the formatter changes (line breaks kept)."""
-    formatted = format_text(text, options, tree)
-    if formatted == text:
-        return []
-    old = _Lines(text)
-    new = _Lines(formatted)
+    lines, contents = _formatted(text, options, tree)
     return [
         (number, before, after)
-        for number, (before, after) in enumerate(zip(old.contents, new.contents))
+        for number, (before, after) in enumerate(zip(lines.contents, contents))
         if before != after
     ]
+
+
+def _formatted(text: str, options: FormatOptions, tree: Optional[Dockerfile]) -> tuple["_Lines", list[str]]:
+    """The physical lines of ``text`` and their formatted contents (the same number of lines);
+    the original contents when the result would parse differently."""
+    tree = tree if tree is not None else parse(text)
+    lines = _Lines(text)
+    contents = _format_lines(text, tree, lines, options)
+    if contents == lines.contents:
+        return lines, contents
+    result = "".join(content + ending for content, ending in zip(contents, lines.endings))
+    if not same_parse(tree, parse(result)):
+        return lines, list(lines.contents)
+    return lines, contents
 
 
 # -- the BuildKit parse, compared ---------------------------------------------------------
@@ -101,11 +104,29 @@ def same_parse(before: Dockerfile, after: Dockerfile) -> bool:
     if len(before.errors) != len(after.errors):
         return False
     for a, b in zip(before.instructions, after.instructions):
-        if normalised_dump(a) != normalised_dump(b):
+        if before.text[a.start : a.end] == after.text[b.start : b.end]:
+            continue  # the same text under the same escape character parses the same
+        if _view(a) != _view(b) and normalised_dump(a) != normalised_dump(b):
             return False
         if [h.content for h in a.heredocs] != [h.content for h in b.heredocs]:
             return False
     return True
+
+
+def _view(ins: Instruction) -> tuple:
+    """What BuildKit's AST is built from, cheap to compare: equal views give equal dumps (the
+    dump is only computed when the views differ, e.g. for re-indented COPY arguments)."""
+    args = ins.args
+    if ins.name in _SHELL_FORM and ins.form != "exec":
+        args = _collapse_unquoted_blanks(args)
+    return (
+        ins.name,
+        tuple(flag.raw for flag in ins.flags),
+        ins.form,
+        args,
+        tuple(item.text for item in ins.json.items) if ins.json is not None else None,
+        _view(ins.trigger) if ins.trigger is not None else None,
+    )
 
 
 def normalised_dump(ins: Instruction) -> str:
@@ -121,29 +142,13 @@ def normalised_dump(ins: Instruction) -> str:
 
 
 def _collapse_unquoted_blanks(text: str) -> str:
-    out: list[str] = []
-    quote = ""
-    escaped = False
-    previous_blank = False
-    for ch in text:
-        if escaped:
-            escaped = False
-        elif ch == "\\" and quote != "'":
-            escaped = True
-        elif quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-        elif ch in _BLANKS:
-            if previous_blank:
-                continue
-            previous_blank = True
-            out.append(" ")
-            continue
-        previous_blank = False
-        out.append(ch)
-    return "".join(out)
+    return "".join(" " if token[0] in _BLANKS else token for token in _SHELL_TOKENS.findall(text))
+
+
+# One pass, no backtracking: a quoted string (its closing quote optional, so an unterminated one
+# runs to the end instead of failing), an escaped character, a run of blanks, or other text.
+_SHELL_TOKENS = re.compile(r"""'[^']*'?|"(?:[^"\\]|\\.)*"?|\\.|[ \t]+|[^'"\\ \t]+|\\""", re.DOTALL)
+_JSON_TOKENS = re.compile(r""""(?:[^"\\]|\\.)*"?|\\.|[ \t]+|[^"\\ \t]+|\\""", re.DOTALL)
 
 
 # -- physical lines -----------------------------------------------------------------------
@@ -360,37 +365,37 @@ def _width(content: str, tab_size: int) -> int:
 
 
 def _inside_quotes(text: str, offsets: list[int], exec_form: bool) -> set[int]:
-    """Which of ``offsets`` (sorted) fall inside a quoted string of ``text``: a JSON string for
-    the exec form, else a shell-style ``'...'`` or ``"..."`` (backslash escapes outside single
-    quotes). When unsure (an unterminated quote), an offset counts as inside."""
+    """Which of ``offsets`` fall inside a quoted string of ``text``: a JSON string for the exec
+    form, else a shell-style ``'...'`` or ``"..."`` (backslash escapes outside single quotes),
+    or right after an escaping backslash. An unterminated quote runs to the end."""
     inside: set[int] = set()
     if not offsets:
         return inside
-    quote = ""
-    escaped = False
-    wanted = iter(offsets)
-    next_offset = next(wanted, None)
-    for index, ch in enumerate(text):
-        while next_offset is not None and next_offset == index:
-            if quote or escaped:
-                inside.add(next_offset)
-            next_offset = next(wanted, None)
-        if next_offset is None:
-            break
-        if escaped:
-            escaped = False
-        elif ch == "\\" and quote != "'":
-            escaped = True
-        elif quote:
-            if ch == quote:
-                quote = ""
-        elif ch == '"' or (ch == "'" and not exec_form):
-            quote = ch
-    while next_offset is not None:
-        if quote or escaped:
-            inside.add(next_offset)
-        next_offset = next(wanted, None)
+    spans: list[tuple[int, int]] = []  # (first inside, past the last inside)
+    for match in (_JSON_TOKENS if exec_form else _SHELL_TOKENS).finditer(text):
+        token = match.group()
+        start, end = match.span()
+        if token[0] in "'\"" and (exec_form is False or token[0] == '"'):
+            closed = len(token) > 1 and token[-1] == token[0] and not _escaped_end(token)
+            spans.append((start + 1, end if closed else len(text) + 1))
+        elif token[0] == "\\" and len(token) == 2:
+            spans.append((start + 1, start + 2))
+        elif token[0] == "\\":
+            spans.append((start + 1, len(text) + 1))
+    starts = [lo for lo, _ in spans]
+    for offset in offsets:
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and spans[i][0] <= offset < spans[i][1]:
+            inside.add(offset)
     return inside
+
+
+def _escaped_end(token: str) -> bool:
+    """Whether a double-quoted token's last quote is escaped (then it is not closed)."""
+    if token[0] != '"':
+        return False
+    backslashes = len(token) - 1 - len(token[:-1].rstrip("\\"))
+    return backslashes % 2 == 1
 
 
 # -- on-type formatting ---------------------------------------------------------------------
@@ -436,11 +441,10 @@ def document_edits(analysis, options: FormatOptions, encoding: str,
 
     from .positions import to_range
 
-    text = analysis.text
-    changes = changed_lines(text, options, analysis.tree)
+    lines, contents = _formatted(analysis.text, options, analysis.tree)
+    changes = [(n, old, new) for n, (old, new) in enumerate(zip(lines.contents, contents)) if old != new]
     if not changes:
         return []
-    lines = _Lines(text)
     if within is not None:
         lo, hi = _expand_to_instructions(analysis.tree, *within)
     edits = []
