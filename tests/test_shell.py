@@ -376,9 +376,17 @@ def test_sh_c_continuation_inside_the_script_is_whitespace():
     assert span(text, parse_shell(text).commands[2]) == "apt-get clean"
 
 
-def test_sh_c_escapes_skip_recursion():
-    assert names('sh -c "echo \\"x\\"; ls"') == ["sh"]
-    assert names("sh -c 'a'\"b\"") == ["sh"]
+def test_sh_c_escaped_script_is_decoded_and_mapped_back():
+    text = 'sh -c "echo \\"x\\"; ls"'
+    script = parse_shell(text)
+    assert names(text) == ["sh", "echo", "ls"]
+    check_offsets(text, script)
+    echo = by_name(script, "echo")
+    assert [w.text for w in echo.words] == ["echo", "x"]
+    assert span(text, echo.words[1]) == '\\"x\\"'
+    assert span(text, by_name(script, "ls")) == "ls"
+    assert script.scripts[0].escaped and script.scripts[0].text == 'echo "x"; ls'
+    assert names("sh -c 'a'\"b\"") == ["sh", "ab"]
 
 
 def test_sh_c_substitution_in_double_quotes_found_once():

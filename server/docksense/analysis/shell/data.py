@@ -108,6 +108,11 @@ class ShellScript:
 
     commands: tuple[SimpleCommand, ...]
     errors: tuple[tuple[int, int, str], ...] = ()
+    # What the parser saw besides simple commands (kept out of repr: bench/bench_shell.py
+    # compares reprs of commands and errors across versions).
+    redirections: tuple[Redirection, ...] = attrs.field(default=(), repr=False)
+    scripts: tuple[InlineScript, ...] = attrs.field(default=(), repr=False)
+    bindings: tuple[Binding, ...] = attrs.field(default=(), repr=False)
 
     def command_at(self, offset: int) -> SimpleCommand | None:
         """The innermost command whose span contains ``offset`` (end inclusive, for typing)."""
@@ -118,6 +123,77 @@ class ShellScript:
             ):
                 best = command
         return best
+
+
+@attrs.frozen
+class Redirection:
+    """One redirection: ``2>&1``, ``> /dev/null``, ``>> file``, ``<<< "$text"``, ``<<EOF``.
+
+    ``fd`` is the number written before the operator (``""`` when none: then ``op`` decides,
+    output redirections are about fd 1 and input ones about fd 0); ``start`` is where the fd or
+    the operator starts, ``end`` where the target ends (the operator's end when the target is
+    missing, as when half-typed).
+    """
+
+    op: str
+    fd: str
+    start: int
+    op_start: int
+    op_end: int
+    end: int
+    target: Word | None
+    context: str = "top"
+
+
+@attrs.frozen
+class InlineScript:
+    """A script run by a shell of its own: ``sh -c SCRIPT``, ``su -c SCRIPT``, ``find -exec sh -c``.
+
+    ``start``/``end`` span the script text in the source; ``runner`` is the command that runs
+    it (its words include the script word); ``args`` are the words after the script, which the
+    inner shell sees as ``$0``, ``$1`` ... (``su``/``runuser`` take none). ``escaped`` is true
+    when the script had to be decoded (``"... \\"$x\\" \\$y"``): its offsets are then mapped.
+    ``depth`` counts the shells around it (1 for a script in the RUN's own shell).
+    """
+
+    start: int
+    end: int
+    runner: SimpleCommand
+    script_word: Word
+    args: tuple[Word, ...]
+    escaped: bool = False
+    depth: int = 1
+    # The script as the inner shell reads it, and (when ``escaped``) the source offset of each
+    # of its characters; without escapes it is ``source[start:end]`` and offsets carry over.
+    text: str = attrs.field(default="", repr=False)
+    offsets: tuple[int, ...] | None = attrs.field(default=None, repr=False, eq=False)
+
+    def to_source(self, index: int) -> int:
+        """Source offset of character ``index`` of :attr:`text` (its end for ``len(text)``)."""
+        if self.offsets is None:
+            return self.start + index
+        if index < len(self.offsets):
+            return self.offsets[index]
+        return self.offsets[-1] + 1 if self.offsets else self.start
+
+
+@attrs.frozen
+class Binding:
+    """A name the shell binds outside a simple command: ``for NAME in WORDS``, ``select``,
+    a function ``NAME() { ... }``.
+
+    ``kind`` is ``for``, ``select`` or ``function``; ``start``/``end`` span the name;
+    ``values`` are the words a loop variable takes in turn; ``scope_end`` is where a function's
+    body ends (-1 while unknown, e.g. half-typed), ``scope_start`` where it starts.
+    """
+
+    name: str
+    kind: str
+    start: int
+    end: int
+    values: tuple[Word, ...] = ()
+    scope_start: int = -1
+    scope_end: int = -1
 
 
 @attrs.frozen

@@ -5,7 +5,15 @@ from __future__ import annotations
 import operator
 from collections.abc import Sequence
 
-from .data import ShellScript, SimpleCommand, Word, _NewCommand
+from .data import (
+    Binding,
+    InlineScript,
+    Redirection,
+    ShellScript,
+    SimpleCommand,
+    Word,
+    _NewCommand,
+)
 from .lexer import (
     _ARITH,
     _ASSIGNMENT,
@@ -19,10 +27,13 @@ from .lexer import (
     _Lexer,
     _Token,
 )
+from .quoting import _decode
 from .wrappers import (
+    _FIND_EXEC,
     _SHELLS,
     _SU_LIKE,
     _WRAPPERS,
+    _basename,
     _script_range,
     _script_word,
     _wrapper_length,
@@ -38,7 +49,7 @@ _CLOSERS = {"}": "group", "fi": "if", "done": "loop", "esac": "case"}
 class _Frame:
     """An open compound command (``(``, ``{``, ``if``, a loop, ``case``)."""
 
-    __slots__ = ("context", "end", "in_pattern", "kind", "start")
+    __slots__ = ("context", "end", "function", "in_pattern", "kind", "start")
 
     def __init__(self, kind: str, start: int, end: int, context: str = ""):
         self.kind = kind
@@ -46,6 +57,7 @@ class _Frame:
         self.end = end
         self.context = context
         self.in_pattern = False
+        self.function: list | None = None  # the binding of the function whose body this is
 
 
 class _Builder:
@@ -92,14 +104,30 @@ class _Builder:
 class _Parser:
     """Walks tokens, tracking compound commands, and emits simple commands."""
 
-    def __init__(self, lexer: _Lexer, out: list[tuple[int, int, SimpleCommand]]):
+    def __init__(self, lexer: _Lexer, out: list[tuple[int, int, SimpleCommand]], depth: int = 0, shells: int = 1):
         self.lexer = lexer
         self.out = out
+        # Nesting so far: substitutions and inline scripts, counted together with the lexer's
+        # own nesting so that scripts inside scripts cannot restart the count (see _MAX_DEPTH).
+        self.depth = depth
+        self.shells = shells  # shells around the commands being parsed (1: the RUN's own)
+        self.redirections: list[Redirection] = []
+        self.scripts: list[InlineScript] = []
+        # [name, kind, start, end, values, scope_start, scope_end]: frozen into Binding at the end
+        self.bindings: list[list] = []
+        self.function: list | None = None  # a function defined just now, its body next
 
     def error(self, start: int, end: int, message: str) -> None:
         self.lexer.error(start, end, message)
 
     def run(self, toks: list[_Token], base: str) -> None:
+        self.depth += 1
+        try:
+            self._run(toks, base)
+        finally:
+            self.depth -= 1
+
+    def _run(self, toks: list[_Token], base: str) -> None:
         frames: list[_Frame] = []
         cur = _Builder()
         i, n = 0, len(toks)
@@ -180,12 +208,21 @@ class _Parser:
         _kind, start, end, op, _word, _subs = toks[i]
         if op in _REDIRECTS:
             cur.touch(start, end)
-            if i + 1 < len(toks) and toks[i + 1][0] == _WORD:
+            fd = toks[i - 1] if i > 0 and toks[i - 1][0] == _IO_NUMBER and toks[i - 1][2] == start else None
+            target = toks[i + 1][4] if i + 1 < len(toks) and toks[i + 1][0] == _WORD else None
+            context = next((f.context for f in reversed(frames) if f.context), base) if frames else base
+            self.redirections.append(Redirection(
+                op, fd[3] if fd else "", fd[1] if fd else start, start, end,
+                target.end if target is not None else end, target, context))
+            if target is not None:
                 cur.add(cur.redirects, toks[i + 1])
                 return i + 2
             return i + 1
         if op == "(":
             if len(cur.words) == 1 and not cur.assignments and _is_op(toks, i + 1, ")"):
+                name = cur.words[0]
+                self.function = [name.text, "function", name.start, name.end, (), -1, -1]
+                self.bindings.append(self.function)
                 cur.reset()  # `name ( )`: a function definition, its body follows
                 return i + 2
             if cur.start >= 0:
@@ -209,32 +246,49 @@ class _Parser:
         _kind, start, end, value, _word, _subs = toks[i]
         if value in _OPENERS:
             frames.append(_Frame(_OPENERS[value], start, end))
+            if self.function is not None:  # the body of the function defined just before
+                frames[-1].function = self.function
+                self.function[5] = start
+                self.function = None
             if value in ("for", "select"):
-                return self._for_header(toks, i + 1, base)
+                return self._for_header(toks, i + 1, base, value)
             if value == "case":
                 return self._case_header(toks, i + 1, frames[-1], base)
         elif value in _CLOSERS:
             self._close(frames, _CLOSERS[value], start, end, value)
         elif value == "function":
-            i += 1 if i + 1 < len(toks) and toks[i + 1][0] == _WORD else 0
+            if i + 1 < len(toks) and toks[i + 1][0] == _WORD:
+                i += 1
+                self.function = [toks[i][3], "function", toks[i][1], toks[i][2], (), -1, -1]
+                self.bindings.append(self.function)
             if _is_op(toks, i + 1, "(") and _is_op(toks, i + 2, ")"):
                 i += 2
         return i + 1
 
-    def _for_header(self, toks: list[_Token], i: int, base: str) -> int:
-        """Skip ``NAME [in WORDS]`` or ``((...))`` after ``for``; the words' substitutions count."""
+    def _for_header(self, toks: list[_Token], i: int, base: str, keyword: str = "for") -> int:
+        """Read ``NAME [in WORDS]`` or ``((...))`` after ``for``; the words' substitutions count.
+
+        The loop variable is recorded as a binding with the words it takes in turn.
+        """
         n = len(toks)
         if i < n and toks[i][0] == _ARITH:
             return i + 1
+        binding: list | None = None
         if i < n and toks[i][0] == _WORD:
+            binding = [toks[i][3], keyword, toks[i][1], toks[i][2], (), -1, -1]
+            self.bindings.append(binding)
             i += 1
         while i < n and toks[i][0] == _NEWLINE:
             i += 1
         if i < n and toks[i][0] == _WORD and toks[i][3] == "in":
             i += 1
+            values = []
             while i < n and toks[i][0] == _WORD:
+                values.append(toks[i][4])
                 self._substitutions(toks[i][5])
                 i += 1
+            if binding is not None:
+                binding[4] = tuple(values)
         return i
 
     def _case_header(self, toks: list[_Token], i: int, frame: _Frame, base: str) -> int:
@@ -289,6 +343,9 @@ class _Parser:
             return
         for frame in frames[index + 1 :]:
             self.error(frame.start, frame.end, f"`{_FRAME_WORDS[frame.kind]}` is not closed")
+        for frame in frames[index + (1 if keep else 0) :]:
+            if frame.function is not None:
+                frame.function[6] = end
         del frames[index + (1 if keep else 0) :]
 
     # -- emitting --------------------------------------------------------------------------
@@ -297,7 +354,7 @@ class _Parser:
         if start < 0:
             return
         context = next((f.context for f in reversed(frames) if f.context), base) if frames else base
-        skip: Word | None = None
+        skip: set[int] | None = None
         words = cur.words
         assignments = cur.assignments
         redirects = cur.redirects
@@ -307,7 +364,7 @@ class _Parser:
             if "/" in name:
                 name = name.rsplit("/", 1)[-1]
             if name in _EMIT_SPECIAL:
-                skip = self._emit(cur, context)
+                skip = self._emit(cur.words, cur.assignments, cur.redirects, cur.start, cur.end, context)
             else:  # no wrapper, no inline script: the common case, inlined
                 self.out.append((first.start, start, _NewCommand(
                     tuple(words), tuple(assignments) if assignments else (), (),
@@ -326,12 +383,14 @@ class _Parser:
         if subs:
             cur.subs = []
             for word, sub in subs:
-                if word is not skip:
+                if skip is None or id(word) not in skip:
                     self._substitutions(sub)
 
-    def _emit(self, cur: _Builder, context: str) -> Word | None:
-        """Record the command (and its wrappers); returns the script word parsed as ``sh -c``."""
-        rest: list[Word] = cur.words
+    def _emit(self, words: list[Word], assignments: list[Word], redirects: list[Word], start: int, end: int,
+              context: str) -> set[int]:
+        """Record the command (and its wrappers, and the commands find runs); returns the ids of
+        the words parsed as inline scripts (their substitutions are parsed with the script)."""
+        rest: list[Word] = words
         wrappers: list[Word] = []
         while rest:
             length = _wrapper_length(rest)
@@ -342,21 +401,84 @@ class _Parser:
                              _NewCommand(own, (), tuple(wrappers), (), own[0].start, own[-1].end, context)))
             wrappers.extend(own)
             rest = rest[length:]
-        self.out.append((rest[0].start if rest else cur.start, cur.start, _NewCommand(
-            tuple(rest), tuple(cur.assignments), tuple(wrappers), tuple(cur.redirects), cur.start, cur.end, context)))
-        return self._inline_script(rest)
+        skip: set[int] = set()
+        if rest and _basename(rest[0].text) == "find":
+            rest = self._find(rest, context, skip)
+        command = _NewCommand(tuple(rest), tuple(assignments), tuple(wrappers), tuple(redirects), start, end, context)
+        self.out.append((rest[0].start if rest else start, start, command))
+        script = self._inline_script(rest, command)
+        if script is not None:
+            skip.add(id(script))
+        return skip
 
-    def _inline_script(self, words: Sequence[Word]) -> Word | None:
+    def _find(self, words: list[Word], context: str, skip: set[int]) -> list[Word]:
+        """``find ... -exec CMD ARGS {} ;``: each command find runs becomes a command of its own
+        (context ``find -exec``); find keeps its own words, ``-exec`` and the ``;`` or ``+``."""
+        own: list[Word] = []
+        i, n = 0, len(words)
+        while i < n:
+            word = words[i]
+            own.append(word)
+            i += 1
+            if word.text not in _FIND_EXEC:
+                continue
+            j = i
+            while j < n and not (words[j].text == ";" or (words[j].text == "+" and j > i
+                                                          and words[j - 1].text == "{}")):
+                j += 1
+            inner = words[i:j]
+            if inner:
+                skip.update(self._emit(inner, [], [], inner[0].start, inner[-1].end, "find -exec"))
+            i = j
+        return own
+
+    def _inline_script(self, words: Sequence[Word], runner: SimpleCommand) -> Word | None:
+        """Parse the script of ``sh -c SCRIPT`` / ``su -c SCRIPT`` as commands of its own."""
         found = _script_word(words)
         if found is None:
             return None
         word, skip = found
+        if self.depth >= _MAX_DEPTH:
+            self.error(word.start, word.end, "nested too deeply; the rest is not analysed")
+            return word
+        index = next((k for k, w in enumerate(words) if w is word), len(words))
+        args = tuple(words[index + 1 :]) if _basename(words[0].text) in _SHELLS else ()
         span = _script_range(word, skip, len(self.lexer.text))
-        if span is None or self.lexer.depth >= _MAX_DEPTH:
-            return None
-        self.run(self.lexer.tokens(span[0], span[1])[0], "sh -c")
+        if span is None:
+            return self._escaped_script(word, skip, runner, args)
+        self.scripts.append(InlineScript(span[0], span[1], runner, word, args, False, self.shells,
+                                         self.lexer.text[span[0] : span[1]]))
+        lexer = self.lexer
+        saved = lexer.depth
+        lexer.depth = self.depth  # the script's nesting counts from here, not from 0
+        try:
+            toks = lexer.tokens(span[0], span[1])[0]
+        finally:
+            lexer.depth = saved
+        self.shells += 1
+        try:
+            self.run(toks, "sh -c")
+        finally:
+            self.shells -= 1
         return word
 
+    def _escaped_script(self, word: Word, skip: int, runner: SimpleCommand, args: tuple[Word, ...]) -> Word | None:
+        """A script whose text is not the source slice (``su -c "... \\"$x\\" \\$y"``): decode it,
+        parse the decoded text and map every offset back to the source."""
+        text, offsets = _decode(word.raw[skip:])
+        if not text.strip() or len(offsets) != len(text):
+            return None
+        base = word.start + skip
+        source = [base + k for k in offsets]
+        self.scripts.append(InlineScript(source[0], source[-1] + 1, runner, word, args, True, self.shells,
+                                         text, tuple(source)))
+        errors: list[tuple[int, int, str]] = []
+        out: list[tuple[int, int, SimpleCommand]] = []
+        inner = _Parser(_Lexer(text, errors), out, self.depth, self.shells + 1)
+        inner.lexer.depth = self.depth
+        inner.run(inner.lexer.tokens(0, len(text))[0], "sh -c")
+        _Mapper(self.lexer.text, source).into(self, inner, out, errors)
+        return word
     def _substitutions(self, subs: list[tuple[str, list[_Token]]] | None) -> None:
         """Commands inside ``$( )``, backticks and ``<( )``, each in its own context."""
         for context, toks in subs or ():
@@ -368,7 +490,7 @@ _SEPARATORS = frozenset({";", "&&", "||", "|", "&", "|&"})
 # First words _Parser._word must look at (with any word holding a `=`).
 _FIRST_WORD_SPECIAL = _RESERVED | {"[["}
 # Command names (basenames) _Parser._emit must look at: wrappers and inline-script runners.
-_EMIT_SPECIAL = frozenset(_WRAPPERS) | _SHELLS | _SU_LIKE
+_EMIT_SPECIAL = frozenset(_WRAPPERS) | _SHELLS | _SU_LIKE | {"find"}
 
 _FRAME_WORDS = {"subshell": "(", "group": "{", "if": "if", "loop": "do", "case": "case"}
 
@@ -384,6 +506,67 @@ def _last_frame(frames: list[_Frame], kind: str) -> int:
     return -1
 
 
+class _Mapper:
+    """Moves what a parse of a decoded script found to source offsets (``offsets[i]`` is the
+    source offset of character ``i``); a word keeps its identity across the commands it is in."""
+
+    def __init__(self, source: str, offsets: list[int]):
+        self.source = source
+        self.offsets = offsets
+        self.words: dict[int, Word] = {}
+        self.commands: dict[int, SimpleCommand] = {}
+
+    def pos(self, index: int) -> int:
+        offsets = self.offsets
+        return offsets[index] if index < len(offsets) else offsets[-1] + 1
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        offsets = self.offsets
+        begin = self.pos(start)
+        if end > start and start < len(offsets) and self.source[begin - 1 : begin] == "\\" and (
+                start == 0 or offsets[start - 1] != begin - 1):
+            begin -= 1  # the backslash that escapes the first character belongs to the word
+        return begin, (offsets[min(end, len(offsets)) - 1] + 1 if end > start else begin)
+
+    def word(self, word: Word) -> Word:
+        mapped = self.words.get(id(word))
+        if mapped is None:
+            start, end = self.span(word.start, word.end)
+            mapped = Word(word.text, self.source[start:end], start, end, word.quoted, word.has_expansion)
+            self.words[id(word)] = mapped
+        return mapped
+
+    def command(self, command: SimpleCommand) -> SimpleCommand:
+        mapped = self.commands.get(id(command))
+        if mapped is None:
+            start, end = self.span(command.start, command.end)
+            mapped = SimpleCommand(tuple(map(self.word, command.words)), tuple(map(self.word, command.assignments)),
+                                   tuple(map(self.word, command.wrappers)), tuple(map(self.word, command.redirects)),
+                                   start, end, command.context)
+            self.commands[id(command)] = mapped
+        return mapped
+
+    def into(self, parser: _Parser, inner: _Parser, out: list[tuple[int, int, SimpleCommand]],
+             errors: list[tuple[int, int, str]]) -> None:
+        for name_start, start, command in out:
+            parser.out.append((self.pos(name_start), self.pos(start), self.command(command)))
+        for start, end, message in errors:
+            parser.lexer.errors.append((*self.span(start, end), message))
+        for r in inner.redirections:
+            parser.redirections.append(Redirection(
+                r.op, r.fd, self.pos(r.start), self.pos(r.op_start), self.span(r.op_start, r.op_end)[1],
+                self.span(r.start, r.end)[1], self.word(r.target) if r.target is not None else None, r.context))
+        for s in inner.scripts:
+            offsets = tuple(self.pos(s.to_source(k)) for k in range(len(s.text)))
+            parser.scripts.append(InlineScript(
+                *self.span(s.start, s.end), self.command(s.runner), self.word(s.script_word),
+                tuple(map(self.word, s.args)), True, s.depth, s.text, offsets))
+        for name, kind, start, end, values, scope_start, scope_end in inner.bindings:
+            parser.bindings.append([name, kind, *self.span(start, end), tuple(map(self.word, values)),
+                                    self.pos(scope_start) if scope_start >= 0 else -1,
+                                    self.pos(scope_end) if scope_end >= 0 else -1])
+
+
 def _parse(text: str) -> ShellScript:
     """:func:`parse_shell` without the safety net (the tests call this one)."""
     errors: list[tuple[int, int, str]] = []
@@ -391,9 +574,16 @@ def _parse(text: str) -> ShellScript:
     # (start of the name, or of the command when it has none; start; command): in that order.
     commands: list[tuple[int, int, SimpleCommand]] = []
     toks, _ = lexer.tokens(0, len(text))
-    _Parser(lexer, commands).run(toks, "top")
+    parser = _Parser(lexer, commands)
+    parser.run(toks, "top")
     commands.sort(key=_SORT_KEY)
-    return ShellScript(tuple(map(_COMMAND, commands)), tuple(errors))
+    bindings = tuple(Binding(name, kind, start, end, values, scope_start, scope_end)
+                     for name, kind, start, end, values, scope_start, scope_end in parser.bindings)
+    return ShellScript(tuple(map(_COMMAND, commands)), tuple(errors), tuple(parser.redirections),
+                       tuple(sorted(parser.scripts, key=_START)), tuple(sorted(bindings, key=_START)))
+
+
+_START = operator.attrgetter("start")
 
 
 _SORT_KEY = operator.itemgetter(0, 1)

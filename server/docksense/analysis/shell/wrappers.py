@@ -63,7 +63,21 @@ _WRAPPERS: dict[str, _Wrapper] = {
     "setsid": _Wrapper(),
     "eatmydata": _Wrapper(),
     "fakeroot": _Wrapper(_opts("-l -s -i -b --lib --faked")),
+    "setpriv": _Wrapper(
+        _opts("--reuid --regid --groups --inh-caps --ambient-caps --bounding-set --securebits "
+              "--pdeathsig --selinux-label --apparmor-profile --landlock-access --landlock-rule "
+              "--ptracer"),
+        standalone=_opts("-d --dump --help --version"),
+    ),
+    # `runuser -u USER [--] COMMAND ...` (the `su`-like `runuser USER -c SCRIPT` form is an
+    # inline script instead: see _wrapper_length).
+    "runuser": _Wrapper(_opts("-u -g -G -s -w --user --group --supp-group --shell "
+                              "--whitelist-environment"),
+                        standalone=_opts("-c --command --help --version")),
 }
+
+# find's options that run a command: the words up to `;` (or `+` after `{}`) are that command.
+_FIND_EXEC = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
 
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"})
 _SHELL_VALUE_OPTIONS = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
@@ -81,6 +95,9 @@ def _wrapper_length(words: Sequence[Word]) -> int:
     spec = _WRAPPERS.get(_basename(words[0].text))
     if spec is None:
         return 0
+    if spec.operands == 0 and words[0].text.endswith("runuser") and not any(
+            w.text in ("-u", "--user") or w.text.startswith("--user=") for w in words[1:]):
+        return 0  # `runuser USER -c SCRIPT` or `runuser -l USER`: no command follows
     i, n = 1, len(words)
     while i < n:
         text = words[i].text
