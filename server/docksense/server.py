@@ -33,7 +33,7 @@ T = TypeVar("T")
 
 # Feature modules imported by ``warm_up`` in the background (the rules and the shell layer take
 # a while to import, and ``initialize`` should be answered before that).
-WARM_FEATURES: tuple[str, ...] = ("diagnostics", "hover", "code_actions")
+WARM_FEATURES: tuple[str, ...] = ("diagnostics", "hover", "code_actions", "completion")
 
 
 def feature(name: str) -> Any:
@@ -281,6 +281,67 @@ def code_action(ls: DocksenseServer, params: types.CodeActionParams) -> list[typ
     return feature("code_actions").code_actions(analysis, params, ls.settings, ls.encoding, params.text_document.uri)
 
 
+# -- completion and signature help (features/completion/, features/signature_help.py) -------
+COMPLETION_TRIGGERS = [" ", "-", "=", "$", "{", ":", ",", "["]
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_COMPLETION,
+    types.CompletionOptions(trigger_characters=COMPLETION_TRIGGERS, resolve_provider=True),
+)
+@guarded(None)
+def completion(ls: DocksenseServer, params: types.CompletionParams) -> Optional[types.CompletionList]:
+    if not ls.settings.features.completion:
+        return None
+    uri = params.text_document.uri
+    analysis = ls.analysis(uri)
+    if analysis is None:
+        return None
+    completion_feature = feature("completion")
+    client = completion_feature.ClientSupport.from_capabilities(ls.client_capabilities)
+    result = completion_feature.completion(analysis, ls.kb, params.position, ls.encoding, client)
+    version = ls.workspace.get_text_document(uri).version
+    for item in result.items:
+        if isinstance(item.data, dict) and "offset" in item.data:
+            item.data.update(uri=uri, version=version)  # resolve explains that place of this version
+    return result
+
+
+@server.feature(types.COMPLETION_ITEM_RESOLVE)
+@guarded(None)
+def completion_resolve(ls: DocksenseServer, item: types.CompletionItem) -> types.CompletionItem:
+    data = item.data if isinstance(item.data, dict) else {}
+    analysis = None
+    uri = data.get("uri")
+    if isinstance(uri, str):
+        document = ls.workspace.text_documents.get(uri)
+        if document is not None and document.version == data.get("version"):
+            analysis = ls.analysis(uri)
+    completion_feature = feature("completion")
+    client = completion_feature.ClientSupport.from_capabilities(ls.client_capabilities)
+    return completion_feature.resolve(item, ls.kb, analysis, client.markdown, ls.settings.hover.detail)
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_SIGNATURE_HELP,
+    types.SignatureHelpOptions(trigger_characters=[" ", "=", ",", "["], retrigger_characters=[",", "=", " "]),
+)
+@guarded(None)
+def signature_help(ls: DocksenseServer, params: types.SignatureHelpParams) -> Optional[types.SignatureHelp]:
+    if not ls.settings.features.signature_help:
+        return None
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None:
+        return None
+    markdown = True
+    try:
+        formats = ls.client_capabilities.text_document.signature_help.signature_information.documentation_format
+        markdown = not formats or types.MarkupKind.Markdown in formats
+    except AttributeError:
+        pass
+    return feature("signature_help").signature_help(analysis, ls.kb, params.position, ls.encoding, markdown)
+
+
 # -- formatting (features/formatting.py) ---------------------------------------------------
 def _format_options(ls: DocksenseServer, lsp_options: Any) -> Any:
     return feature("formatting").options_from(lsp_options, ls.settings.formatting.keyword_case)
@@ -316,3 +377,167 @@ def on_type_formatting(ls: DocksenseServer, params: types.DocumentOnTypeFormatti
     return feature("formatting").on_type_edits(
         analysis, params.position, params.ch, _format_options(ls, params.options), ls.encoding
     )
+
+
+# -- outline, navigation, rename, folding, tokens, links, hints (features/symbols.py ...) ----
+from pygls.exceptions import JsonRpcException  # noqa: E402
+from .features.semantic_legend import LEGEND as _TOKEN_LEGEND  # noqa: E402 (light: no analysis import)
+
+
+class RequestFailed(JsonRpcException):
+    """LSP's RequestFailed (-32803): the request was understood and refused; the message says why."""
+
+    CODE = -32803
+
+
+def _refused(outcome: Any) -> Any:
+    """Turn a feature's refusal (an object with ``message``) into an error the client shows."""
+    message = getattr(outcome, "message", None)
+    if isinstance(message, str):
+        raise RequestFailed(message)
+    return outcome
+
+
+def _text_capabilities(ls: DocksenseServer) -> Any:
+    capabilities = ls.client_capabilities
+    return capabilities.text_document if capabilities else None
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+@guarded([])
+def document_symbol(ls: DocksenseServer, params: types.DocumentSymbolParams):
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None or not ls.settings.features.document_symbols:
+        return []
+    text_caps = _text_capabilities(ls)
+    symbol_caps = text_caps.document_symbol if text_caps else None
+    hierarchical = bool(symbol_caps and symbol_caps.hierarchical_document_symbol_support)
+    return feature("symbols").symbols_for_client(analysis, params.text_document.uri, hierarchical, ls.encoding)
+
+
+@server.feature(types.WORKSPACE_SYMBOL)
+@guarded([])
+def workspace_symbol(ls: DocksenseServer, params: types.WorkspaceSymbolParams):
+    if not ls.settings.features.workspace_symbols:
+        return []
+    documents = []
+    for uri in list(ls.workspace.text_documents):
+        analysis = ls.analysis(uri)
+        if analysis is not None:
+            documents.append((uri, analysis))
+    return feature("symbols").workspace_symbols(documents, params.query, ls.encoding)
+
+
+@server.feature(types.TEXT_DOCUMENT_DEFINITION)
+@guarded(None)
+def definition(ls: DocksenseServer, params: types.DefinitionParams):
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None or not ls.settings.features.definition:
+        return None
+    return feature("navigation").definition(analysis, params.text_document.uri, params.position, ls.encoding)
+
+
+@server.feature(types.TEXT_DOCUMENT_REFERENCES)
+@guarded(None)
+def references(ls: DocksenseServer, params: types.ReferenceParams):
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None or not ls.settings.features.references:
+        return None
+    include = params.context.include_declaration if params.context else True
+    return feature("navigation").references(analysis, params.text_document.uri, params.position, include,
+                                            ls.encoding)
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
+@guarded(None)
+def document_highlight(ls: DocksenseServer, params: types.DocumentHighlightParams):
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None or not ls.settings.features.document_highlight:
+        return None
+    return feature("navigation").highlights(analysis, params.position, ls.encoding)
+
+
+@server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
+def prepare_rename(ls: DocksenseServer, params: types.PrepareRenameParams):
+    def answer():
+        analysis = ls.analysis(params.text_document.uri)
+        if analysis is None or not ls.settings.features.rename:
+            return None
+        return feature("rename").prepare_rename(analysis, params.position, ls.encoding)
+
+    return _refused(guarded_call(answer, None))
+
+
+@server.feature(types.TEXT_DOCUMENT_RENAME)
+def rename(ls: DocksenseServer, params: types.RenameParams):
+    def answer():
+        uri = params.text_document.uri
+        analysis = ls.analysis(uri)
+        if analysis is None or not ls.settings.features.rename:
+            return None
+        workspace_caps = ls.client_capabilities.workspace if ls.client_capabilities else None
+        edit_caps = workspace_caps.workspace_edit if workspace_caps else None
+        document_changes = bool(edit_caps and edit_caps.document_changes)
+        version = ls.workspace.get_text_document(uri).version
+        return feature("rename").rename(analysis, uri, params.position, params.new_name, ls.encoding,
+                                        version, document_changes)
+
+    return _refused(guarded_call(answer, None))
+
+
+@server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
+@guarded([])
+def folding_range(ls: DocksenseServer, params: types.FoldingRangeParams):
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None or not ls.settings.features.folding:
+        return []
+    text_caps = _text_capabilities(ls)
+    folding_caps = text_caps.folding_range if text_caps else None
+    limit = folding_caps.range_limit if folding_caps else None
+    return feature("folding").folding_ranges(analysis, limit)
+
+
+@server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, _TOKEN_LEGEND)
+@guarded(types.SemanticTokens(data=[]))
+def semantic_tokens_full(ls: DocksenseServer, params: types.SemanticTokensParams):
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None or not ls.settings.features.semantic_tokens:
+        return types.SemanticTokens(data=[])
+    return feature("semantic_tokens").full(analysis, params.text_document.uri, ls.kb, ls.encoding)
+
+
+@server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL_DELTA, _TOKEN_LEGEND)
+@guarded(types.SemanticTokens(data=[]))
+def semantic_tokens_delta(ls: DocksenseServer, params: types.SemanticTokensDeltaParams):
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None or not ls.settings.features.semantic_tokens:
+        return types.SemanticTokens(data=[])
+    return feature("semantic_tokens").delta(analysis, params.text_document.uri, params.previous_result_id,
+                                            ls.kb, ls.encoding)
+
+
+@server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, _TOKEN_LEGEND)
+@guarded(types.SemanticTokens(data=[]))
+def semantic_tokens_range(ls: DocksenseServer, params: types.SemanticTokensRangeParams):
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None or not ls.settings.features.semantic_tokens:
+        return types.SemanticTokens(data=[])
+    return feature("semantic_tokens").in_range(analysis, params.range, ls.kb, ls.encoding)
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK, types.DocumentLinkOptions(resolve_provider=False))
+@guarded([])
+def document_link(ls: DocksenseServer, params: types.DocumentLinkParams):
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None or not ls.settings.features.document_links:
+        return []
+    return feature("links").document_links(analysis, ls.encoding)
+
+
+@server.feature(types.TEXT_DOCUMENT_INLAY_HINT, types.InlayHintOptions(resolve_provider=False))
+@guarded([])
+def inlay_hint(ls: DocksenseServer, params: types.InlayHintParams):
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None or not ls.settings.features.inlay_hints:
+        return []
+    return feature("inlay_hints").inlay_hints(analysis, params.range, ls.settings.inlay_hints, ls.encoding)

@@ -1,0 +1,383 @@
+"""Semantic tokens (full, range and delta) with a legend that covers every token emitted.
+
+What is coloured, and as which standard token type:
+
+===========================  ============================================================
+keyword                      instruction keywords, ``AS``, ``HEALTHCHECK CMD``/``NONE``,
+                             ONBUILD's trigger keyword (``MAINTAINER``: ``deprecated``)
+parameter                    flags (``--from``), options of shell commands (``-y``)
+property                     option keys inside a flag value (``type`` of ``--mount``),
+                             LABEL keys (with ``declaration``)
+string                       flag values, ENV/ARG/LABEL values, exec-form items, quoted
+                             shell words, directive values
+number                       EXPOSE ports
+variable                     ``$VAR``/``${VAR}``; ARG/ENV keys with ``declaration``;
+                             BuildKit's platform ARGs with ``readonly`` + ``defaultLibrary``
+class                        stage names (``AS x`` with ``declaration``, ``FROM x``,
+                             ``--from=x``, ``from=x``)
+type                         base images
+comment                      comments
+macro                        parser directive names (``syntax``, ``escape``, ``check``)
+operator                     heredoc markers ``<<EOF`` and terminators, ``${V:-x}`` modifiers
+function / method            shell commands and their subcommands inside RUN, CMD, ...
+===========================  ============================================================
+
+rcjsuen's server emits a type its legend does not list, so clients drop those tokens; here
+the legend is the single list the encoder indexes into, so that cannot happen.
+
+Tokens may overlap while collected (a variable inside a string, a command inside an exec
+item); each instruction's tokens are "painted" by priority so the result never overlaps,
+then cut at line ends (not every client supports multi-line tokens).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import os
+import threading
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Optional, Union
+
+from lsprotocol import types
+
+from ..analysis import Analysis
+from ..analysis.scopes import PLATFORM_ARGS
+from ..syntax import Instruction
+from .occurrences import mount_options
+
+if TYPE_CHECKING:
+    from ..knowledge import KnowledgeBase
+
+from .semantic_legend import LEGEND, TOKEN_MODIFIERS, TOKEN_TYPES  # noqa: F401 (LEGEND: re-exported)
+
+_T = {name: index for index, name in enumerate(TOKEN_TYPES)}
+KEYWORD, PARAMETER, PROPERTY, STRING, NUMBER, VARIABLE, CLASS, TYPE, COMMENT, MACRO, OPERATOR, FUNCTION, METHOD = (
+    _T[name] for name in TOKEN_TYPES)
+DECLARATION, READONLY, DEFAULT_LIBRARY, DEPRECATED = (1 << i for i in range(len(TOKEN_MODIFIERS)))
+
+# painting priorities: a higher one wins where tokens overlap
+_LOW, _MID, _HIGH, _TOP = 0, 1, 2, 3
+
+Raw = tuple[int, int, int, int, int]  # (start, end, type, modifiers, priority)
+
+
+# -- collecting ---------------------------------------------------------------------------------
+class _Collector:
+    def __init__(self, analysis: Analysis, kb: Optional["KnowledgeBase"]):
+        self.analysis = analysis
+        self.text = analysis.text
+        self.kb = kb
+        self.stage_keys = {stage.key for stage in analysis.stages if stage.key}
+
+    def instruction(self, ins: Instruction, out: list[Raw]) -> None:
+        modifiers = DEPRECATED if ins.name == "MAINTAINER" else 0
+        for start, end in ins.keyword_pieces():
+            out.append((start, end, KEYWORD, modifiers, _MID))
+        self._flags(ins, out)
+        name = ins.name
+        if name == "FROM":
+            self._from(ins, out)
+        elif name in ("ARG", "ENV", "LABEL"):
+            for pair in ins.pairs:
+                kind, mods = (PROPERTY, DECLARATION) if name == "LABEL" else (VARIABLE, DECLARATION)
+                if name == "ARG" and pair.key in PLATFORM_ARGS:
+                    mods |= READONLY | DEFAULT_LIBRARY
+                out.append((pair.key_start, pair.key_end, kind, mods, _MID))
+                if pair.value is not None and pair.value_end > pair.value_start:
+                    out.append((pair.value_start, pair.value_end, STRING, 0, _LOW))
+        elif name == "EXPOSE":
+            for word in ins.words:
+                if "$" not in word.text:
+                    out.append((word.start, word.end, NUMBER, 0, _LOW))
+        elif name == "HEALTHCHECK" and ins.words and ins.words[0].text.upper() in ("CMD", "NONE"):
+            word = ins.words[0]
+            out.append((word.start, word.end, KEYWORD, 0, _MID))
+        if ins.json is not None:
+            for item in ins.json.items:
+                out.append((item.start, item.end, STRING, 0, _LOW))
+        if ins.trigger is not None:
+            self.instruction(ins.trigger, out)
+            return
+        for doc in ins.heredocs:
+            out.append((doc.marker_start, doc.marker_end, OPERATOR, 0, _HIGH))
+            if doc.terminated:
+                out.append((doc.terminator_start, doc.terminator_end, OPERATOR, 0, _HIGH))
+        self._shell(ins, out)
+        self._variables(ins, out)
+
+    def _from(self, ins: Instruction, out: list[Raw]) -> None:
+        words = ins.words
+        if not words:
+            return
+        image = words[0]
+        is_stage = image.text.lower() in self.stage_keys and not _later_only(self.analysis, ins, image.text)
+        out.append((image.start, image.end, CLASS if is_stage else TYPE, 0, _MID))
+        if len(words) >= 3 and words[1].text.lower() == "as":
+            out.append((words[1].start, words[1].end, KEYWORD, 0, _MID))
+            out.append((words[2].start, words[2].end, CLASS, DECLARATION, _MID))
+
+    def _flags(self, ins: Instruction, out: list[Raw]) -> None:
+        text = self.text
+        for flag in ins.flags:
+            out.append((flag.name_start, flag.name_end, PARAMETER, 0, _MID))
+            if flag.value is None or flag.value_end <= flag.value_start:
+                continue
+            lowered = flag.name.lower()
+            if lowered == "mount":
+                options = mount_options(text, flag)
+                for option in options:
+                    out.append((option.key_start, option.key_end, PROPERTY, 0, _MID))
+                    if option.value_end > option.value_start:
+                        kind = CLASS if option.key.strip().lower() == "from" and \
+                            option.value.lower() in self.stage_keys else STRING
+                        out.append((option.value_start, option.value_end, kind, 0, _MID))
+                if options:
+                    continue
+            kind = STRING
+            if lowered == "from" and (flag.value.lower() in self.stage_keys or flag.value.isdigit()):
+                kind = CLASS
+            out.append((flag.value_start, flag.value_end, kind, 0, _LOW))
+
+    def _shell(self, ins: Instruction, out: list[Raw]) -> None:
+        if ins.name not in ("RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"):
+            return
+        classify = _classifier(self.kb)
+        for located in self.analysis.commands(ins):
+            command = located.command
+            if not command.words:
+                continue
+            roles = classify(command) if classify is not None else None
+            if roles is None:
+                first = command.words[0]
+                start, end = located.span(first.start, first.end)
+                out.append((start, end, FUNCTION, 0, _MID))
+                for word in command.words[1:]:
+                    if word.text.startswith("-") and len(word.text) > 1 and not word.quoted:
+                        start, end = located.span(word.start, word.end)
+                        out.append((start, end, PARAMETER, 0, _MID))
+                    elif word.quoted and located.source != "exec":
+                        start, end = located.span(word.start, word.end)
+                        out.append((start, end, STRING, 0, _LOW))
+                continue
+            for role in roles:
+                kind = _ROLE_TYPES.get(role.role)
+                if kind is None:
+                    if role.word.quoted and located.source != "exec":
+                        start, end = located.span(role.word.start, role.word.end)
+                        out.append((start, end, STRING, 0, _LOW))
+                    continue
+                start, end = located.span(role.start, role.end)
+                out.append((start, end, kind, 0, _MID))
+
+    def _variables(self, ins: Instruction, out: list[Raw]) -> None:
+        for ref in ins.variables:
+            if ref.name_end <= ref.start:
+                continue
+            mods = READONLY | DEFAULT_LIBRARY if ref.name in PLATFORM_ARGS else 0
+            if ref.braced and ref.modifier:
+                out.append((ref.start, ref.name_end, VARIABLE, mods, _TOP))
+                out.append((ref.name_end, ref.name_end + len(ref.modifier), OPERATOR, 0, _TOP))
+                if ref.end > ref.name_end and self.text[ref.end - 1:ref.end] == "}":
+                    out.append((ref.end - 1, ref.end, VARIABLE, mods, _TOP))
+            else:
+                out.append((ref.start, ref.end, VARIABLE, mods, _TOP))
+
+
+_ROLE_TYPES = {"command": FUNCTION, "subcommand": METHOD, "option": PARAMETER}
+
+
+def _classifier(kb):
+    if kb is None:
+        return None
+    from ..analysis.shell import classify
+
+    def run(command):
+        try:
+            return classify(command, kb)
+        except Exception:  # an unexpected word shape: colour it the simple way
+            return None
+
+    return run
+
+
+def _later_only(analysis: Analysis, ins: Instruction, name: str) -> bool:
+    """True when ``FROM name`` names a stage only declared later (then it is an image)."""
+    for stage in analysis.stages:
+        if stage.instruction is ins:
+            return stage.base_stage is None
+    return False
+
+
+# -- painting -----------------------------------------------------------------------------------
+def _paint(tokens: list[Raw]) -> list[Raw]:
+    """Non-overlapping tokens, the higher priority winning, in document order."""
+    if len(tokens) < 2:
+        return tokens
+    covered: list[tuple[int, int]] = []
+    result: list[Raw] = []
+    for start, end, kind, mods, prio in sorted(tokens, key=lambda t: (-t[4], t[0])):
+        pieces = [(start, end)]
+        for c_start, c_end in covered:
+            if c_end <= start or c_start >= end:
+                continue
+            cut = []
+            for p_start, p_end in pieces:
+                if c_end <= p_start or c_start >= p_end:
+                    cut.append((p_start, p_end))
+                    continue
+                if p_start < c_start:
+                    cut.append((p_start, c_start))
+                if c_end < p_end:
+                    cut.append((c_end, p_end))
+            pieces = cut
+            if not pieces:
+                break
+        for p_start, p_end in pieces:
+            if p_end > p_start:
+                covered.append((p_start, p_end))
+                result.append((p_start, p_end, kind, mods, prio))
+    result.sort()
+    return result
+
+
+# -- encoding -----------------------------------------------------------------------------------
+Absolute = tuple[int, int, int, int, int]  # (line, character, length, type, modifiers)
+
+
+def absolute_tokens(analysis: Analysis, kb: Optional["KnowledgeBase"] = None,
+                    encoding: str = "utf-16") -> list[Absolute]:
+    """Every token of the document as (line, character, length, type, modifiers), in order."""
+    key = ("features.semantic_tokens", encoding, kb is not None)
+    cached = analysis.memo.get(key)
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    tree = analysis.tree
+    text = analysis.text
+    collector = _Collector(analysis, kb)
+    spans: list[Raw] = []
+    # directives and comments
+    for directive in tree.directives:
+        spans.append((directive.start, directive.name_start, COMMENT, 0, _LOW))
+        spans.append((directive.name_start, directive.name_end, MACRO, 0, _LOW))
+        if directive.value_end > directive.value_start:
+            spans.append((directive.value_start, directive.value_end, STRING, 0, _LOW))
+    for comment in tree.comments:
+        spans.append((comment.start, comment.end, COMMENT, 0, _LOW))
+    spans.sort()
+    for ins in tree.instructions:
+        raw: list[Raw] = []
+        collector.instruction(ins, raw)
+        spans.extend(_paint(raw))
+    spans.sort()
+    out = _encode(analysis, text, spans, encoding)
+    analysis.memo[key] = out
+    return out
+
+
+def _encode(analysis: Analysis, text: str, spans: list[Raw], encoding: str) -> list[Absolute]:
+    lines = analysis.lines
+    starts = lines.starts
+    ascii_text = text.isascii() or encoding == "utf-32"
+    out: list[Absolute] = []
+    last_end = -1
+    for start, end, kind, mods, _ in spans:
+        if start < last_end:  # overlaps an earlier token (a comment inside an instruction): skip
+            start = last_end
+        if end <= start:
+            continue
+        last_end = end
+        line = bisect.bisect_right(starts, start) - 1
+        while start < end:
+            line_end = lines.ends[line]
+            piece_end = min(end, line_end)
+            if piece_end > start:
+                if ascii_text:
+                    out.append((line, start - starts[line], piece_end - start, kind, mods))
+                else:
+                    _, char = lines.position(start, encoding)
+                    _, char_end = lines.position(piece_end, encoding)
+                    if char_end > char:
+                        out.append((line, char, char_end - char, kind, mods))
+            line += 1
+            if line >= len(starts):
+                break
+            start = max(start, starts[line])
+    return out
+
+
+def _relative(tokens: list[Absolute]) -> list[int]:
+    data: list[int] = []
+    previous_line = previous_char = 0
+    for line, char, length, kind, mods in tokens:
+        delta_line = line - previous_line
+        delta_char = char - previous_char if delta_line == 0 else char
+        data.extend((delta_line, delta_char, length, kind, mods))
+        previous_line, previous_char = line, char
+    return data
+
+
+# -- requests -----------------------------------------------------------------------------------
+class _Results:
+    """The last result sent per document, for ``semanticTokens/full/delta``."""
+
+    def __init__(self, capacity: int = 32):
+        self.capacity = capacity
+        self.items: "OrderedDict[str, tuple[str, list[int]]]" = OrderedDict()
+        self.counter = itertools.count(1)
+        self.lock = threading.Lock()
+
+    def remember(self, uri: str, data: list[int]) -> str:
+        with self.lock:
+            result_id = str(next(self.counter))
+            self.items[uri] = (result_id, data)
+            self.items.move_to_end(uri)
+            while len(self.items) > self.capacity:
+                self.items.popitem(last=False)
+            return result_id
+
+    def previous(self, uri: str, result_id: str) -> Optional[list[int]]:
+        with self.lock:
+            found = self.items.get(uri)
+            return found[1] if found is not None and found[0] == result_id else None
+
+    def forget(self, uri: str) -> None:
+        with self.lock:
+            self.items.pop(uri, None)
+
+
+RESULTS = _Results()
+
+
+def full(analysis: Analysis, uri: str, kb: Optional["KnowledgeBase"] = None,
+         encoding: str = "utf-16") -> types.SemanticTokens:
+    data = _relative(absolute_tokens(analysis, kb, encoding))
+    return types.SemanticTokens(data=data, result_id=RESULTS.remember(uri, data))
+
+
+def delta(analysis: Analysis, uri: str, previous_result_id: str, kb: Optional["KnowledgeBase"] = None,
+          encoding: str = "utf-16") -> Union[types.SemanticTokens, types.SemanticTokensDelta]:
+    """The edit from the previous result to this one (the full tokens when it is unknown)."""
+    old = RESULTS.previous(uri, previous_result_id)
+    new = _relative(absolute_tokens(analysis, kb, encoding))
+    result_id = RESULTS.remember(uri, new)
+    if old is None:
+        return types.SemanticTokens(data=new, result_id=result_id)
+    prefix = len(os.path.commonprefix([old, new]))  # works on any sequences
+    suffix = len(os.path.commonprefix([old[prefix:][::-1], new[prefix:][::-1]]))
+    edits = []
+    if prefix != len(old) or prefix != len(new):
+        edits.append(types.SemanticTokensEdit(start=prefix, delete_count=len(old) - prefix - suffix,
+                                              data=new[prefix:len(new) - suffix]))
+    return types.SemanticTokensDelta(edits=edits, result_id=result_id)
+
+
+def in_range(analysis: Analysis, range_: types.Range, kb: Optional["KnowledgeBase"] = None,
+             encoding: str = "utf-16") -> types.SemanticTokens:
+    first, last = range_.start, range_.end
+    selected = [
+        token for token in absolute_tokens(analysis, kb, encoding)
+        if (first.line, first.character) <= (token[0], token[1] + token[2])
+        and (token[0], token[1]) < (last.line, last.character)
+    ]
+    return types.SemanticTokens(data=_relative(selected))
