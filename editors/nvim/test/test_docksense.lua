@@ -172,6 +172,91 @@ local function run()
   end
   check(found, 'diagnostic published for FOO bar on line 2', #got > 0 and table.concat(got, '; ') or 'no diagnostics')
 
+  -- The editing features on a second buffer: completion, outline, definition, rename, formatting.
+  local features_file = dir .. '/features.Dockerfile'
+  vim.fn.writefile({
+    'ARG BASE=alpine:3.19',
+    'FROM ${BASE} AS build',
+    'ENV APP_HOME=/app',
+    'RUN   echo "$APP_HOME" \\',
+    'echo done',
+    'FROM build AS final',
+    'COPY --from=build /app /app',
+    'RUN --mount=type=cache,',
+  }, features_file)
+  vim.cmd('edit ' .. vim.fn.fnameescape(features_file))
+  local fbuf = vim.api.nvim_get_current_buf()
+  vim.wait(TIMEOUT, function() return clients_for(fbuf)[1] ~= nil end, 50)
+  local furi = vim.uri_from_bufnr(fbuf)
+
+  local function request(method, request_params)
+    local replies, request_err = vim.lsp.buf_request_sync(fbuf, method, request_params, TIMEOUT)
+    for _, reply in pairs(replies or {}) do
+      if reply.error then
+        return nil, vim.inspect(reply.error)
+      end
+      return reply.result, nil
+    end
+    return nil, request_err or 'no answer'
+  end
+
+  -- Completion after `--mount=type=cache,` offers the cache mount's options.
+  local completion, cerr = request('textDocument/completion', {
+    textDocument = { uri = furi }, position = { line = 7, character = 23 },
+  })
+  local labels = {}
+  for _, item in ipairs((completion and (completion.items or completion)) or {}) do
+    labels[item.label] = true
+  end
+  check(labels['target'] or labels['target='], 'completion offers cache mount options', cerr or vim.inspect(vim.tbl_keys(labels)))
+
+  -- The outline is a tree: stages contain their instructions.
+  local symbols, serr = request('textDocument/documentSymbol', { textDocument = { uri = furi } })
+  local stage_names, nested = {}, false
+  for _, symbol in ipairs(symbols or {}) do
+    table.insert(stage_names, symbol.name)
+    if symbol.children and #symbol.children > 0 then
+      nested = true
+    end
+  end
+  check(nested, 'document symbols are a tree of stages', serr or table.concat(stage_names, ', '))
+
+  -- Definition of `build` in `COPY --from=build` is the `AS build` of line 2.
+  local definition, derr = request('textDocument/definition', {
+    textDocument = { uri = furi }, position = { line = 6, character = 14 },
+  })
+  local target = definition and (definition.range and definition or definition[1])
+  local target_range = target and (target.range or target.targetSelectionRange)
+  check(target_range ~= nil and target_range.start.line == 1, 'definition of a stage reference', derr or vim.inspect(definition))
+
+  -- Rename the variable APP_HOME everywhere it is used in its stage.
+  local rename, rerr = request('textDocument/rename', {
+    textDocument = { uri = furi }, position = { line = 2, character = 5 }, newName = 'HOME_DIR',
+  })
+  local count = 0
+  if rename then
+    if rename.changes then
+      for _, edits in pairs(rename.changes) do
+        count = count + #edits
+      end
+    end
+    for _, change in ipairs(rename.documentChanges or {}) do
+      count = count + #(change.edits or {})
+    end
+  end
+  check(count == 2, 'rename edits the declaration and the use', rerr or ('edits: ' .. count))
+
+  -- Formatting: keyword case, one space after the keyword, continuation indented.
+  local edits, ferr = request('textDocument/formatting', {
+    textDocument = { uri = furi }, options = { tabSize = 4, insertSpaces = true },
+  })
+  if edits then
+    vim.lsp.util.apply_text_edits(edits, fbuf, 'utf-16')
+  end
+  local formatted = vim.api.nvim_buf_get_lines(fbuf, 3, 5, false)
+  check(formatted[1] == 'RUN echo "$APP_HOME" \\' and formatted[2] == '    echo done', 'formatting applies',
+    ferr or vim.inspect(formatted))
+
   -- A second Dockerfile in the same folder reuses the same server.
   local second = dir .. '/Containerfile'
   vim.fn.writefile({ 'FROM alpine:3.19' }, second)
