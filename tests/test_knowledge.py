@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
 from docksense.knowledge import KnowledgeBase, find_part
+from docksense.knowledge.models import ONE_LINE_KINDS
 
 from .conftest import REFERENCE
 
@@ -28,7 +28,8 @@ def test_schema_no_problems(kb):
 def test_every_entry_has_docs_and_one_line_summary(kb):
     for entry in kb.load_all():
         assert entry.summary and "\n" not in entry.summary.strip(), entry.source
-        assert entry.purpose.strip() and entry.why.strip(), entry.source
+        assert entry.why.strip(), entry.source
+        assert entry.purpose.strip() or entry.kind in ONE_LINE_KINDS, entry.source
         assert entry.docs.startswith("https://"), entry.source
 
 
@@ -87,14 +88,6 @@ def test_end_of_life_facts(kb):
     assert eol("node", "18") == "2025-04-30"
     assert eol("mcr.microsoft.com/dotnet/sdk", "7.0") == "2024-05-14"
     assert eol("python", "3.8") == "2024-10-07"
-
-
-def test_loading_is_fast():
-    started = time.perf_counter()
-    base = KnowledgeBase()
-    base.get("instruction", "RUN")
-    base.get("flag", "--mount", "RUN")
-    assert time.perf_counter() - started < 1.0  # generous; the benchmark reports the real figure
 
 
 def test_user_pack_overrides_and_broken_entries_are_skipped(tmp_path):

@@ -7,6 +7,7 @@ in order, a later pack overriding an entry with the same id).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable
 from typing import Optional
@@ -15,6 +16,9 @@ from pathlib import Path
 from .loader import FOLDER_OF_KIND, KnowledgeProblem, iter_files, load_file
 from .models import Entry, Part, entry_id
 from .paths import bundled_knowledge_dir
+
+# What follows a package name in an install command: a version pin or an architecture.
+_PACKAGE_SUFFIX = re.compile(r"(?:[=<>~]|:[a-z0-9]+$).*$")
 
 # Kinds whose names match case-insensitively (Dockerfile keywords, directives).
 _CASE_INSENSITIVE = {"instruction", "directive", "flag", "mount"}
@@ -128,6 +132,18 @@ class KnowledgeBase:
                     index.setdefault(package.lower(), entry)
             self._packages = index
         return index.get(name.lower()) or self.get("command", name)
+
+    def distro_package(self, name: str) -> Optional[Entry]:
+        """The ``package`` entry of a distribution package name as written in an install command.
+
+        ``libssl-dev``, ``openssl-dev`` and ``openssl-devel`` find the same entry (its aliases);
+        an architecture qualifier (``zlib1g-dev:arm64``) and a version pin (``curl=8.5.0-2``,
+        ``tzdata>=2024a``) are ignored.
+        """
+        base = _PACKAGE_SUFFIX.sub("", name.strip().strip("'\""))
+        if not base:
+            return None
+        return self.get("package", base) or self.get("package", base.lower())
 
     def all_of(self, kind: str) -> list[Entry]:
         return list(self._ensure(kind).values())

@@ -14,7 +14,7 @@ from pathlib import Path
 import attrs
 import cattrs
 
-from .models import KINDS, Entry
+from .models import KINDS, ONE_LINE_KINDS, Entry
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -39,6 +39,8 @@ FOLDER_OF_KIND = {
     "port": "ports",
     "signal": "signals",
     "rule": "rules",
+    "package": "packages",
+    "label": "labels",
 }
 
 
@@ -67,7 +69,8 @@ def _check(entry: Entry) -> list[tuple[str, str]]:
         problems.append(("kind", f"unknown kind {entry.kind!r}"))
     if entry.kind == "flag" and not entry.instruction:
         problems.append(("instruction", "a flag entry needs `instruction`"))
-    for field in ("summary", "purpose", "why"):
+    required = ("summary", "why") if entry.kind in ONE_LINE_KINDS else ("summary", "purpose", "why")
+    for field in required:
         if not getattr(entry, field).strip():
             problems.append((field, f"`{field}` is empty"))
     if "\n" in entry.summary.strip() or len(entry.summary) > 160:

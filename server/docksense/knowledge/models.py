@@ -25,7 +25,12 @@ KINDS = (
     "port",
     "signal",
     "rule",
+    "package",
+    "label",
 )
+
+# Kinds whose entries are one-liners: `purpose` may be empty (summary and why carry them).
+ONE_LINE_KINDS = frozenset({"package", "label"})
 
 
 @attrs.define
@@ -75,8 +80,8 @@ class Entry:
     kind: str
     name: str
     summary: str
-    purpose: str
-    why: str
+    purpose: str = ""  # required except for one-line kinds (the loader checks)
+    why: str = ""  # required (the loader checks)
     instruction: str = ""
     example: str = ""
     notes: list[str] = attrs.Factory(list)

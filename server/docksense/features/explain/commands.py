@@ -12,6 +12,7 @@ from ...syntax import Instruction
 from .. import markdown as md
 from .model import Explanation
 from .paths import path_explanation
+from .packages import package_explanation
 
 
 def command_explanations(analysis: Analysis, kb: KnowledgeBase, ins: Instruction) -> list[Explanation]:
@@ -63,7 +64,7 @@ def command_explanations(analysis: Analysis, kb: KnowledgeBase, ins: Instruction
             elif role.role == "operand":
                 known = path_explanation(kb, role.text, start, end)
                 if known is None and owner.split(" ")[-1] in _INSTALLING:
-                    known = _package(kb, role.text, owner, start, end)
+                    known = package_explanation(kb, role.text, owner, start, end) or _package(kb, role.text, owner, start, end)
                 if known is not None:
                     out.append(known)
     return out
