@@ -8,14 +8,60 @@ Names are case-insensitive, spaces around ``=`` are allowed, each may appear onc
 
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 from .nodes import Directive, SyntaxProblem
 
 VALID = ("syntax", "escape", "check")
 # Go's \s is [\t\n\f\r ]
-_RE = re.compile(r"([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*\Z", re.DOTALL)
+_GO_SPACE = "\t\n\f\r "
+
+
+class _Match:
+    """Spans of a ``name = value`` directive body, as BuildKit's regular expression
+    ``([a-zA-Z][a-zA-Z0-9]*)\\s*=\\s*(.+?)\\s*$`` finds them (read by hand: the lazy value
+    followed by optional blanks and the end backtracks over every trailing blank)."""
+
+    __slots__ = ("spans", "_body")
+
+    def __init__(self, spans: tuple[tuple[int, int], tuple[int, int]], body: str):
+        self.spans = spans
+        self._body = body
+
+    def group(self, index: int) -> str:
+        start, end = self.spans[index - 1]
+        return self._body[start:end]
+
+    def start(self, index: int) -> int:
+        return self.spans[index - 1][0]
+
+    def end(self, index: int) -> int:
+        return self.spans[index - 1][1]
+
+
+def match_directive(body: str) -> Optional[_Match]:
+    """The name and value spans of ``body`` (the text after ``#``, left-trimmed), or None."""
+    n = len(body)
+    if not n or not ("a" <= body[0].lower() <= "z" and body[0].isascii()):
+        return None
+    i = 1
+    while i < n and body[i].isascii() and body[i].isalnum():
+        i += 1
+    name = (0, i)
+    while i < n and body[i] in _GO_SPACE:
+        i += 1
+    if i >= n or body[i] != "=":
+        return None
+    i += 1
+    after_eq = i
+    while i < n and body[i] in _GO_SPACE:
+        i += 1
+    end = len(body.rstrip(_GO_SPACE))
+    if end > i:
+        return _Match((name, (i, end)), body)
+    if n > after_eq:  # only blanks after "=": the lazy value takes the last one
+        return _Match((name, (n - 1, n)), body)
+    return None
 
 
 class DirectiveReader:
@@ -37,7 +83,7 @@ class DirectiveReader:
         body = line[1:]
         skipped = len(body) - len(body.lstrip())
         body = body.lstrip()
-        match = _RE.match(body)
+        match = match_directive(body)
         if not match:
             self.done = True
             return None

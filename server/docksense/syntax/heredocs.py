@@ -9,13 +9,14 @@ A quoted delimiter turns off expansion in the body; ``<<-`` strips leading tabs.
 
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 import attrs
 
-RE_HEREDOC = re.compile(r"^(\d*)<<(-?)\s*([^<]*)$", re.DOTALL)
+from .numbers import parse_int_bounded
+
 _BLANK = " \t"
+_GO_SPACE = "\t\n\f\r "  # Go's regexp \s
 
 
 class HeredocSyntaxError(ValueError):
@@ -111,11 +112,36 @@ def _unquoted_words(rest: str) -> list[str]:
     return words
 
 
-def _marker(word: str, start: int, end: int) -> Optional[Marker]:
-    match = RE_HEREDOC.match(word)
-    if not match or not match.group(3):
+def split_marker_word(word: str) -> Optional[tuple[str, bool, str]]:
+    """(fd digits, chomp, rest) when ``word`` matches BuildKit's ``^(\\d*)<<(-?)\\s*([^<]*)$``.
+
+    Read by hand rather than with that regular expression: ``\\s*`` followed by ``[^<]*``
+    backtracks over every blank when a ``<`` follows a long run of them.
+    """
+    n = len(word)
+    i = 0
+    while i < n and "0" <= word[i] <= "9":
+        i += 1
+    if not word.startswith("<<", i):
         return None
-    rest = match.group(3)
+    digits = word[:i]
+    i += 2
+    chomp = i < n and word[i] == "-"
+    if chomp:
+        i += 1
+    while i < n and word[i] in _GO_SPACE:
+        i += 1
+    rest = word[i:]
+    if "<" in rest:
+        return None
+    return digits, chomp, rest
+
+
+def _marker(word: str, start: int, end: int) -> Optional[Marker]:
+    split = split_marker_word(word)
+    if split is None or not split[2]:
+        return None
+    digits, chomp, rest = split
     words = _unquoted_words(rest)
     if len(words) != 1:
         return None
@@ -124,9 +150,9 @@ def _marker(word: str, start: int, end: int) -> Optional[Marker]:
     quotes_left = name.count("'") + name.count('"')
     return Marker(
         name=name,
-        chomp=match.group(2) == "-",
+        chomp=chomp,
         expand=quotes_left == quotes_kept,
-        fd=int(match.group(1)) if match.group(1) else 0,
+        fd=parse_int_bounded(digits) or 0 if digits else 0,
         start=start,
         end=end,
     )
