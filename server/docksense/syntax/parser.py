@@ -51,6 +51,10 @@ from .words import (
 log = logging.getLogger(__name__)
 
 MAX_LINE_BYTES = 64 * 1024 - 1  # bufio.MaxScanTokenSize - 1
+# ``ONBUILD ONBUILD ...`` is read as nested triggers up to this depth. BuildKit refuses any
+# chained ONBUILD at build time, so deeper levels carry no meaning; bounding them keeps every
+# consumer that walks triggers recursively far from Python's recursion limit.
+MAX_ONBUILD_DEPTH = 16
 
 JSON_INSTRUCTIONS = frozenset({"run", "cmd", "entrypoint", "shell"})
 JSON_LIST_INSTRUCTIONS = frozenset({"add", "copy", "volume"})
@@ -226,8 +230,9 @@ class _Parser:
         return line[: match.start()] + (match.group(1) or ""), False
 
     # -- one instruction ---------------------------------------------------------
-    def _instruction(self, joined: Joined, base: int, comments: list[str]) -> Optional[Instruction]:
-        """Read ``joined.text[base:]`` as one instruction (``base`` > 0 for ONBUILD triggers)."""
+    def _instruction(self, joined: Joined, base: int, comments: list[str], depth: int = 0) -> Optional[Instruction]:
+        """Read ``joined.text[base:]`` as one instruction (``base`` > 0 for ONBUILD triggers,
+        ``depth`` the number of ONBUILDs around it)."""
         text = joined.text
         n = len(text)
         core_start = n - len(go_lstrip(text[base:])) if base < n else n
@@ -269,7 +274,7 @@ class _Parser:
             keyword_index=core_start,
             name=keyword.upper(),
         )
-        self._arguments(instruction)
+        self._arguments(instruction, depth)
         self._variables(instruction)
         return instruction
 
@@ -298,7 +303,7 @@ class _Parser:
         doc_start, doc_end = joined.doc_span(start, end)
         return Word(text, doc_start, doc_end, joined.text[start:end])
 
-    def _arguments(self, ins: Instruction) -> None:
+    def _arguments(self, ins: Instruction, depth: int = 0) -> None:
         kind = ins.keyword.lower()
         joined = ins.joined
         args, offset = ins.args, ins.args_offset
@@ -323,7 +328,11 @@ class _Parser:
             if args:
                 ins.words = [self._word(joined, args, offset, offset + len(args))]
         elif kind == "onbuild":
-            trigger = self._instruction(joined, offset, []) if args else None
+            if depth >= MAX_ONBUILD_DEPTH:
+                # Left unread: the rules layer already reports the outer ``ONBUILD ONBUILD``
+                # as the error BuildKit gives, which covers every level below it.
+                return
+            trigger = self._instruction(joined, offset, [], depth + 1) if args else None
             if trigger is not None:
                 trigger.parent = ins
                 ins.trigger = trigger
