@@ -22,6 +22,8 @@ the file (see :func:`docksense.rules.suppressions.unsilenceable`).
 
 from __future__ import annotations
 
+import bisect
+import sys
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
@@ -62,20 +64,55 @@ def _conflict(a: Edit, b: Edit) -> bool:
     return False
 
 
+class _EditSet:
+    """Edits that do not conflict with each other, sorted, with a conflict test that looks
+    only at the neighbours that can conflict (non-conflicting edits have non-decreasing
+    ends once sorted by start), so choosing among n fixes is n log n, not n squared."""
+
+    def __init__(self) -> None:
+        self._starts: list[tuple[int, int]] = []
+        self._edits: list[Edit] = []
+
+    def conflicts(self, edit: Edit) -> bool:
+        index = bisect.bisect_right(self._starts, (edit.end, sys.maxsize))
+        while index > 0:
+            index -= 1
+            other = self._edits[index]
+            if other.end < edit.start:
+                return False
+            if _conflict(edit, other):
+                return True
+        return False
+
+    def add(self, edit: Edit) -> None:
+        key = (edit.start, edit.end)
+        index = bisect.bisect_right(self._starts, key)
+        self._starts.insert(index, key)
+        self._edits.insert(index, edit)
+
+
 def select_fixes(fixes: Sequence[Fix]) -> list[Fix]:
     """A set of fixes whose edits do not conflict, earliest first."""
     chosen: list[Fix] = []
-    taken: list[Edit] = []
+    taken = _EditSet()
     ordered = sorted(fixes, key=lambda f: min((e.start for e in f.edits), default=0))
     for fix in ordered:
         if not fix.edits:
             continue
-        if any(_conflict(mine, other) for mine in fix.edits for other in taken):
+        if any(taken.conflicts(mine) for mine in fix.edits):
             continue
-        if any(_conflict(x, y) for i, x in enumerate(fix.edits) for y in fix.edits[i + 1 :]):
+        own = _EditSet()
+        clash = False
+        for mine in fix.edits:
+            if own.conflicts(mine):
+                clash = True
+                break
+            own.add(mine)
+        if clash:
             continue
         chosen.append(fix)
-        taken.extend(fix.edits)
+        for mine in fix.edits:
+            taken.add(mine)
     return chosen
 
 
@@ -170,10 +207,60 @@ def extend_check(check: CheckValue, name: str) -> Optional[Edit]:
     return Edit(check.value_start, check.value_start, f"skip={name};")
 
 
+class _CommentFacts:
+    """What every ignore action of one document version reads: the comment index, the
+    directive block, whether hadolint pragmas are in use and honoured, the global pragma.
+
+    Computed once per analysis (see :func:`_facts`): building them per diagnostic made code
+    actions over a file with thousands of findings quadratic.
+    """
+
+    def __init__(self, analysis: Analysis):
+        tree, text = analysis.tree, analysis.text
+        self.comments = CommentIndex(tree)
+        self.block = read_directive_block(text)
+        self.newline = line_break(text)
+        self.uses_pragmas = uses_hadolint_pragmas(tree)
+        self._analysis = analysis
+        self._honoured: Optional[bool] = None
+        self._global_pragma: Any = False  # not looked for yet
+
+    @property
+    def pragmas_honoured(self) -> bool:
+        """False when the project's ``.hadolint.yaml`` says ``disable-ignore-pragma: true``."""
+        if self._honoured is None:
+            config = config_for(self._analysis.path)
+            self._honoured = not (config is not None and config.disable_ignore_pragma)
+        return self._honoured
+
+    @property
+    def global_pragma(self) -> Any:
+        """The first ``# hadolint global ignore=`` pragma of the file, or None."""
+        if self._global_pragma is False:
+            found = None
+            text = self._analysis.text
+            for comment in self._analysis.tree.comments:
+                pragma = parse_pragma(text, comment)
+                if pragma is not None and pragma.is_global:
+                    found = pragma
+                    break
+            self._global_pragma = found
+        return self._global_pragma
+
+
+def _facts(analysis: Analysis) -> _CommentFacts:
+    memo = getattr(analysis, "memo", None)
+    if memo is None:
+        return _CommentFacts(analysis)
+    facts = memo.get("code_actions.comment_facts")
+    if facts is None:
+        facts = memo["code_actions.comment_facts"] = _CommentFacts(analysis)
+    return facts  # type: ignore[return-value]
+
+
 def _pragmas_honoured(analysis: Analysis) -> bool:
     """False when the project's ``.hadolint.yaml`` says ``disable-ignore-pragma: true``."""
-    config = config_for(analysis.path)
-    return not (config is not None and config.disable_ignore_pragma)
+    return _facts(analysis).pragmas_honoured
 
 
 def ignore_instruction_edit(analysis: Analysis, rule: Rule, offset: int) -> Optional[Edit]:
@@ -183,11 +270,12 @@ def ignore_instruction_edit(analysis: Analysis, rule: Rule, offset: int) -> Opti
     ins = tree.instruction_at(offset)
     if ins is None:
         return None
-    comments = CommentIndex(tree)
-    newline = line_break(text)
+    facts = _facts(analysis)
+    comments = facts.comments
+    newline = facts.newline
     line_start = _line_start(text, ins.start)
     indent = _indent(text, line_start, ins.start)
-    if rule.aliases and uses_hadolint_pragmas(tree) and _pragmas_honoured(analysis):
+    if rule.aliases and facts.uses_pragmas and facts.pragmas_honoured:
         code = rule.aliases[0]
         above = comments.by_line.get(ins.line - 1)
         pragma = parse_pragma(text, above) if above is not None else None
@@ -197,7 +285,7 @@ def ignore_instruction_edit(analysis: Analysis, rule: Rule, offset: int) -> Opti
     existing = comments.check_comment(ins)
     if existing is not None:
         return extend_check(existing, rule.name)
-    block = read_directive_block(text)
+    block = facts.block
     # a "#!" first line is no comment of the instruction's
     run = [c for c in comments.lines_above(ins) if c.start >= block.start]
     # an empty "#" line restarts BuildKit's comment block: write below the last one
@@ -214,9 +302,9 @@ def ignore_instruction_edit(analysis: Analysis, rule: Rule, offset: int) -> Opti
 def ignore_file_edit(analysis: Analysis, rule: Rule) -> Optional[Edit]:
     """The edit that silences ``rule`` in the whole file (the ``check`` parser directive)."""
     text = analysis.text
-    tree = analysis.tree
-    newline = line_break(text)
-    block = read_directive_block(text)
+    facts = _facts(analysis)
+    newline = facts.newline
+    block = facts.block
     if block.check is None:
         at = block.insert_at
         prefix = newline if at == len(text) and text and not text.endswith("\n") else ""
@@ -227,13 +315,12 @@ def ignore_file_edit(analysis: Analysis, rule: Rule) -> Optional[Edit]:
     if edit is not None or (rule.family == BUILDKIT and not rule.experimental):
         return edit
     # "skip=all" covers BuildKit checks only; a hadolint global pragma covers the others
-    if not _pragmas_honoured(analysis):
+    if not facts.pragmas_honoured:
         return None
     code = rule.aliases[0] if rule.aliases else rule.name
-    for comment in tree.comments:
-        pragma = parse_pragma(text, comment)
-        if pragma is not None and pragma.is_global:
-            return Edit(pragma.list_end, pragma.list_end, "," + code)
+    pragma = facts.global_pragma
+    if pragma is not None:
+        return Edit(pragma.list_end, pragma.list_end, "," + code)
     at = block.insert_at
     prefix = newline if at == len(text) and text and not text.endswith("\n") else ""
     return Edit(at, at, f"{prefix}# hadolint global ignore={code}{newline}")
