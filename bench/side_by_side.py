@@ -1,0 +1,269 @@
+"""docksense and rcjsuen's dockerfile-language-server, side by side, in one run (not a test).
+
+    npm install dockerfile-language-server-nodejs        # once, anywhere; then
+    python bench/side_by_side.py [--rcjsuen PATH/TO/bin/docker-langserver] [--rounds N]
+
+Both servers are started over stdio by the same client and given the same documents, built by
+concatenating real corpus files (bench/bench.py's ``big_file``). Measured client-side, from the
+message sent to the answer received:
+
+* ``initialize``: process start to the ``initialize`` answer (and, for reference, the bare
+  ``import pygls.lsp.server`` time in a fresh interpreter: the floor for any pygls server);
+* diagnostics for 100, 1,000 and 5,000-line documents: ``didOpen`` to ``publishDiagnostics``;
+* an edit in a 1,000-line document: a one-character ``didChange`` to ``publishDiagnostics``;
+* hover on a 1,000-line document (p50 over many positions);
+* resident memory of each server process at the end.
+
+docksense runs with ``diagnostics.debounceMs = 0`` and push diagnostics (as rcjsuen does), so
+both report on the same event. Prints a table with the ratio docksense / rcjsuen (< 1 is
+faster).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench import big_file  # noqa: E402
+
+DEFAULT_RCJSUEN = "/work/anchors/node_modules/dockerfile-language-server-nodejs/bin/docker-langserver"
+
+
+class Server:
+    """One language server over stdio: LSP framing, requests, notifications by method."""
+
+    def __init__(self, name: str, command: list[str]):
+        self.name = name
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL)
+        self.inbox: "queue.Queue[dict[str, Any]]" = queue.Queue()
+        self.next_id = 0
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        stream = self.proc.stdout
+        while True:
+            length = None
+            while True:
+                line = stream.readline()
+                if not line:
+                    return
+                if line in (b"\r\n", b"\n"):
+                    break
+                name, _, value = line.decode("ascii").partition(":")
+                if name.lower() == "content-length":
+                    length = int(value.strip())
+            if length is None:
+                continue
+            message = json.loads(stream.read(length))
+            self.inbox.put((time.perf_counter(), message))
+
+    def send(self, message: dict[str, Any]) -> None:
+        body = json.dumps(message).encode("utf-8")
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.flush()
+
+    def notify(self, method: str, params: Any) -> float:
+        sent = time.perf_counter()
+        self.send({"jsonrpc": "2.0", "method": method, "params": params})
+        return sent
+
+    def request(self, method: str, params: Any, timeout: float = 120) -> tuple[float, Any]:
+        """(milliseconds to the answer, result)."""
+        self.next_id += 1
+        ident = self.next_id
+        sent = time.perf_counter()
+        self.send({"jsonrpc": "2.0", "id": ident, "method": method, "params": params})
+        at, message = self.wait(lambda m: m.get("id") == ident and "method" not in m, timeout)
+        return (at - sent) * 1000, message.get("result")
+
+    def wait(self, accept, timeout: float = 120) -> tuple[float, dict[str, Any]]:
+        deadline = time.perf_counter() + timeout
+        while True:
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                raise TimeoutError(f"{self.name}: no answer in {timeout} s")
+            at, message = self.inbox.get(timeout=remaining)
+            if "method" in message and "id" in message:  # a request from the server: answer it
+                result: Any = None
+                if message["method"] == "workspace/configuration":
+                    result = [SETTINGS if item.get("section") == "docksense" else None
+                              for item in message["params"]["items"]]
+                self.send({"jsonrpc": "2.0", "id": message["id"], "result": result})
+                continue
+            if accept(message):
+                return at, message
+
+    def diagnostics_for(self, uri: str, version: Optional[int], sent: float, timeout: float = 120) -> float:
+        def accept(message: dict[str, Any]) -> bool:
+            if message.get("method") != "textDocument/publishDiagnostics":
+                return False
+            params = message["params"]
+            if params["uri"] != uri:
+                return False
+            return version is None or params.get("version") in (None, version)
+        at, _ = self.wait(accept, timeout)
+        return (at - sent) * 1000
+
+    def rss_mb(self) -> float:
+        try:
+            for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return float("nan")
+
+    def close(self) -> None:
+        try:
+            self.request("shutdown", None, timeout=10)
+            self.notify("exit", None)
+            self.proc.wait(timeout=10)
+        except Exception:
+            self.proc.kill()
+
+
+SETTINGS = {"diagnostics": {"debounceMs": 0}}
+CAPABILITIES = {
+    "textDocument": {
+        "hover": {"contentFormat": ["markdown", "plaintext"]},
+        "publishDiagnostics": {"versionSupport": True},
+        "synchronization": {"didSave": True},
+    },
+    "workspace": {"configuration": True},
+}
+
+
+def start(name: str, command: list[str]) -> tuple[Server, float]:
+    server = Server(name, command)
+    at_start = server.started
+    _ms, _ = server.request("initialize", {
+        "processId": os.getpid(), "rootUri": None, "capabilities": CAPABILITIES,
+        "initializationOptions": {"docksense": SETTINGS},
+    })
+    initialize_ms = (time.perf_counter() - at_start) * 1000
+    server.notify("initialized", {})
+    return server, initialize_ms
+
+
+def open_and_wait(server: Server, uri: str, text: str, version: int = 1) -> float:
+    sent = server.notify("textDocument/didOpen", {
+        "textDocument": {"uri": uri, "languageId": "dockerfile", "version": version, "text": text}})
+    return server.diagnostics_for(uri, version, sent)
+
+
+def close(server: Server, uri: str) -> None:
+    server.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+
+
+def measure(server: Server, docs: dict[int, str], rounds: int) -> dict[str, list[float]]:
+    figures: dict[str, list[float]] = {}
+    for size, text in docs.items():
+        samples = []
+        for round_ in range(rounds):
+            uri = f"file:///tmp/side-by-side/{size}/{round_}/Dockerfile"
+            samples.append(open_and_wait(server, uri, text))
+            close(server, uri)
+        figures[f"diagnostics {size} lines"] = samples
+
+    # An edit in the 1,000-line document: insert a character in a RUN line, then remove it.
+    text = docs[1000]
+    uri = "file:///tmp/side-by-side/edit/Dockerfile"
+    open_and_wait(server, uri, text)
+    lines = text.split("\n")
+    target = next(i for i, line in enumerate(lines) if line.startswith("RUN ") and i > len(lines) // 2)
+    edits = []
+    version = 1
+    for round_ in range(rounds * 4):
+        version += 1
+        if round_ % 2 == 0:
+            change = {"range": {"start": {"line": target, "character": 4}, "end": {"line": target, "character": 4}},
+                      "text": "x"}
+        else:
+            change = {"range": {"start": {"line": target, "character": 4}, "end": {"line": target, "character": 5}},
+                      "text": ""}
+        sent = server.notify("textDocument/didChange", {
+            "textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
+        edits.append(server.diagnostics_for(uri, version, sent))
+    figures["edit -> diagnostics (1,000 lines)"] = edits
+
+    # Hover at the first character of every instruction keyword, and inside RUN words.
+    hovers = []
+    positions = [(i, 1) for i, line in enumerate(lines) if line[:1].isalpha()][: 60 * rounds]
+    for line, character in positions:
+        ms, _ = server.request("textDocument/hover", {
+            "textDocument": {"uri": uri}, "position": {"line": line, "character": character}})
+        hovers.append(ms)
+    figures["hover (1,000 lines)"] = hovers
+    close(server, uri)
+    return figures
+
+
+def pygls_floor() -> float:
+    samples = []
+    for _ in range(3):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import pygls.lsp.server"], check=True)
+        samples.append((time.perf_counter() - started) * 1000)
+    return min(samples)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rcjsuen", default=os.environ.get("RCJSUEN_SERVER", DEFAULT_RCJSUEN))
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    node = shutil.which("node")
+    if not node or not Path(args.rcjsuen).exists():
+        print(f"side_by_side: need node and rcjsuen's server ({args.rcjsuen}); "
+              "npm install dockerfile-language-server-nodejs", file=sys.stderr)
+        return 2
+
+    docs = {size: big_file(size) for size in (100, 1000, 5000)}
+    commands = {
+        "docksense": [sys.executable, "-m", "docksense", "serve"],
+        "rcjsuen": [node, args.rcjsuen, "--stdio"],
+    }
+    results: dict[str, dict[str, list[float]]] = {}
+    memory: dict[str, float] = {}
+    for name, command in commands.items():
+        inits = []
+        for _ in range(3):
+            server, ms = start(name, command)
+            inits.append(ms)
+            server.close()
+        server, _ = start(name, command)
+        open_and_wait(server, "file:///tmp/side-by-side/warm/Dockerfile", docs[100])  # warm up
+        figures = measure(server, docs, args.rounds)
+        figures["initialize"] = inits
+        memory[name] = server.rss_mb()
+        server.close()
+        results[name] = figures
+
+    floor = pygls_floor()
+    print(f"{'figure (ms, median)':40} {'docksense':>10} {'rcjsuen':>10} {'ratio':>7}")
+    for key in results["docksense"]:
+        ours = statistics.median(results["docksense"][key])
+        theirs = statistics.median(results["rcjsuen"][key])
+        print(f"{key:40} {ours:10.1f} {theirs:10.1f} {ours / theirs:7.2f}")
+    print(f"{'resident memory at the end (MB)':40} {memory['docksense']:10.1f} {memory['rcjsuen']:10.1f} "
+          f"{memory['docksense'] / memory['rcjsuen']:7.2f}")
+    ours_init = statistics.median(results["docksense"]["initialize"])
+    print(f"bare `import pygls.lsp.server`: {floor:.0f} ms; docksense initialize / that floor: {ours_init / floor:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
