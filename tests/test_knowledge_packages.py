@@ -109,3 +109,23 @@ async def test_hover_on_package_name_end_to_end(client: LanguageClient):
     value = hover.contents.value if hasattr(hover.contents, "value") else str(hover.contents)
     assert "time zone" in value and "apk add" in value
     assert hover.range.start == types.Position(1, len("RUN apk add --no-cache "))
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("org.opencontainers.image.source", "source code"),
+        ("org.label-schema.vcs-url", "source code"),  # the older Label Schema spelling
+        ("maintainer", "maintains"),
+        ("io.openshift.tags", "keywords"),
+    ],
+)
+def test_hover_on_well_known_label_keys(key, expected):
+    text = f'FROM alpine\nLABEL {key}="x" other.key=y\n'
+    analysis = Analysis(text)
+    ins = analysis.tree.instructions[-1]
+    _, parts = explain_instruction(analysis, KB, ins)
+    found = _at(text, parts, key)
+    assert found and expected in found[0].summary, key
+    other = _at(text, parts, "other.key")
+    assert other and other[0].summary.startswith("Metadata on the image")  # unknown keys keep the generic text

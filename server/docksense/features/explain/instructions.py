@@ -14,6 +14,7 @@ from ...syntax import Instruction, Word
 from .. import markdown as md
 from .images import image_explanation
 from .model import Explanation
+from .labels import label_explanation
 from .paths import path_explanation
 
 
@@ -224,6 +225,8 @@ def _pairs(analysis: Analysis, kb: KnowledgeBase, ins: Instruction) -> list[Expl
                 explanation.summary = "A build argument: a variable for the build only, settable with `docker build --build-arg`."
                 explanation.docs = "https://docs.docker.com/reference/dockerfile/#arg"
             explanation.specifics.extend(_arg_specifics(analysis, ins, pair))
+        elif (known := label_explanation(kb, pair)) is not None:
+            explanation = known
         else:
             explanation = Explanation(pair.key_start, pair.key_end, pair.key, "label",
                                       summary="Metadata on the image, readable with `docker inspect`.",
