@@ -45,6 +45,12 @@ _CONTEXT_DEPENDENT = {
     "InternalError": "reported only for a docksense bug",
     "LineTooLong": "the example stands for a 64 KiB line",
     "EndOfLifeBaseImage": "depends on today's date",
+    # need a .hadolint.yaml (tests/test_rules_project_config.py) or are off by default
+    **{name: "needs the project's .hadolint.yaml" for name in (
+        "RegistryNotTrusted", "HadolintConfigInvalid", "LabelMissing", "LabelNotInSchema", "LabelEmpty",
+        "LabelNotUrl", "LabelNotRfc3339", "LabelNotSpdx", "LabelNotGitHash", "LabelNotSemver", "LabelNotEmail")},
+    "HealthcheckMissing": "off by default",
+    "InlineIgnorePragma": "off by default",
 }
 
 

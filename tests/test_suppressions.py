@@ -13,10 +13,10 @@ from docksense.rules import RuleConfig, run_rules
 from docksense.rules.context import knowledge_of
 from docksense.rules.hadolint_config import (
     HadolintConfig,
-    YamlSubsetError,
+    ConfigReadError,
+    load_yaml,
     config_for,
     config_from_text,
-    parse_yaml_subset,
 )
 from docksense.rules.suppressions import (
     CheckOptionsError,
@@ -323,7 +323,7 @@ def test_hadolint_yaml_is_reread_when_it_changes(tmp_path):
     assert lines("FROM a\nRUN apt-get x\n", APT, path=dockerfile) == []
 
 
-def test_yaml_subset_reader():
+def test_hadolint_yaml_every_documented_key():
     source = (
         "---\n"
         "# comment\n"
@@ -334,38 +334,70 @@ def test_yaml_subset_reader():
         "  warning: [DL3001, \"DL3002\"]\n"
         "  info:\n"
         "    - DL3003\n"
+        "  style: [DL3004]\n"
+        "  error: [DL3005]\n"
         "trustedRegistries:\n"
         "  - docker.io\n"
         "  - my-company.com:5000\n"
+        "  - \"*.gcr.io\"\n"
         "label-schema:\n"
         "  author: text\n"
-        "  url: 'url'\n"
-        "strict-labels: false\n"
-        "multi: [a,\n"
-        "  b]\n"
-        "items:\n"
-        "  - name: x\n"
-        "    value: y\n"
-        "empty:\n"
+        "  contact: email\n"
+        "  created: rfc3339\n"
+        "  version: semver\n"
+        "  documentation: url\n"
+        "  git-revision: hash\n"
+        "  license: spdx\n"
+        "strict-labels: true\n"
+        "failure-threshold: warning\n"
+        "format: json\n"
+        "no-color: true\n"
+        "no-fail: false\n"
+        "disable-ignore-pragma: false\n"
     )
-    assert parse_yaml_subset(source) == {
-        "ignored": ["DL3000", "SC1010"],
-        "override": {"warning": ["DL3001", "DL3002"], "info": ["DL3003"]},
-        "trustedRegistries": ["docker.io", "my-company.com:5000"],
-        "label-schema": {"author": "text", "url": "url"},
-        "strict-labels": "false",
-        "multi": ["a", "b"],
-        "items": [{"name": "x", "value": "y"}],
-        "empty": None,
-    }
-    assert parse_yaml_subset("") is None
-    assert parse_yaml_subset('a: "x\\ty # not a comment"\n') == {"a": "x\ty # not a comment"}
+    config = config_from_text(source)
+    assert config.problems == ()
+    assert config.ignored == ("DL3000", "SC1010")
+    assert config.override == {"DL3001": "warning", "DL3002": "warning", "DL3003": "information",
+                               "DL3004": "hint", "DL3005": "error"}
+    assert config.trusted_registries == ("docker.io", "my-company.com:5000", "*.gcr.io")
+    assert config.label_schema == {"author": "text", "contact": "email", "created": "rfc3339",
+                                   "version": "semver", "documentation": "url", "git-revision": "hash",
+                                   "license": "spdx"}
+    assert config.strict_labels and config.failure_threshold == "warning"
+    assert not config.no_fail and not config.disable_ignore_pragma
+    # a single registry may be given as a string, as hadolint documents
+    assert config_from_text("trustedRegistries: docker.io\n").trusted_registries == ("docker.io",)
+    assert load_yaml("") is None
 
 
-@pytest.mark.parametrize("source", ["a: &anchor x\n", "a:\n\t- x\n", "a: b\n  c: d\n", "a: [x, [y]]\n", "a: |\n  x\n"])
-def test_yaml_subset_reader_refuses_what_it_does_not_read(source):
-    with pytest.raises(YamlSubsetError):
-        parse_yaml_subset(source)
+@pytest.mark.parametrize("source", ["a: [x\n", "a:\n\t- x\n", "a: b\n  c: d\n", "a: *missing\n", "{{{{\n"])
+def test_malformed_yaml_is_one_clear_problem(source):
+    with pytest.raises(ConfigReadError):
+        load_yaml(source)
+    config = config_from_text(source)
+    assert len(config.problems) == 1 and config.problems[0].startswith("cannot read")
+
+
+def test_wrong_values_are_problems_and_the_rest_is_kept():
+    config = config_from_text("ignored: [DL3000]\nlabel-schema:\n  a: colour\nno-fail: maybe\nbogus: 1\n")
+    assert config.ignored == ("DL3000",)
+    assert len(config.problems) == 3
+
+
+def test_hostile_hadolint_yaml_is_bounded():
+    # a 100,000-item list under 1 MB, a billion-laughs alias tree, 400-deep nesting: each is
+    # refused or read in bounded work (the counting stops early) and never raises
+    big = "ignored:\n" + "".join(f"- DL{i % 10_000}\n" for i in range(100_000))
+    assert len(big) < (1 << 20)
+    assert config_from_text(big).problems
+    laughs = "a: &a [" + ",".join(["x"] * 100) + "]\n" + "".join(
+        f"b{i}: &b{i} [" + ",".join([f"*{'a' if i == 0 else f'b{i - 1}'}"] * 10) + "]\n" for i in range(8))
+    assert config_from_text(laughs).problems
+    deep = "ignored: " + "[" * 400 + "]" * 400 + "\n"
+    assert isinstance(config_from_text(deep), HadolintConfig)
+    deeper = "a: " + "{a: " * 400 + "1" + "}" * 400 + "\n"
+    assert isinstance(config_from_text(deeper), HadolintConfig)
 
 
 # -- editor settings ------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ import attrs
 
 from . import families  # noqa: F401  (registers every family)
 from .context import use_knowledge
+from .hadolint_config import use_project_config
 from .implicit_stage import findings_before_from
 from .model import Finding, Rule
 from .registry import RULES, canonical
@@ -92,6 +93,7 @@ def run_rules(analysis, config: Optional[RuleConfig] = None) -> list[Finding]:
     config = config or RuleConfig()
     suppressions = suppressions_for(analysis, config)
     use_knowledge(analysis, config.knowledge)
+    use_project_config(analysis, suppressions.hadolint)
     experimental = names_in(config.experimental)
     all_experimental = "all" in config.experimental
     findings: list[Finding] = []

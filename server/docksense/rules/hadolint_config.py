@@ -1,8 +1,8 @@
 """``.hadolint.yaml``: the project settings hadolint users already have, read as data.
 
 Projects that lint with hadolint keep their decisions in ``.hadolint.yaml`` (or ``.yml``);
-honouring it means docksense agrees with their CI without a second configuration. Only the
-keys that change what we report are read:
+honouring it means docksense agrees with their CI without a second configuration. Every key
+hadolint documents is read as hadolint reads it:
 
 - ``ignored``: rule codes (or docksense rule names) that are switched off;
 - ``override``: ``error`` / ``warning`` / ``info`` / ``style`` lists that set a rule's
@@ -10,29 +10,44 @@ keys that change what we report are read:
 - ``failure-threshold``: the default ``--fail-level`` of ``docksense check``
   (``ignore``/``none`` mean "never fail");
 - ``no-fail``: ``docksense check`` never fails on findings of this file;
-- ``disable-ignore-pragma``: inline ``# hadolint ignore=`` pragmas are not honoured.
+- ``disable-ignore-pragma``: inline ``# hadolint ignore=`` pragmas are not honoured;
+- ``trustedRegistries``: a registry or a list of them (``*.gcr.io``, ``*``); when set,
+  RegistryNotTrusted (DL3026) flags images from anywhere else;
+- ``label-schema`` (label -> ``text``, ``url``, ``rfc3339``, ``spdx``, ``hash``, ``semver``,
+  ``email``) and ``strict-labels``: the label rules (DL3049 to DL3058);
+- ``format`` and ``no-color`` are output options of hadolint's CLI: accepted, no effect here.
 
 The file is found from the Dockerfile's folder upward to the filesystem root (or to the
-workspace folder when one is given). It is parsed by a small reader for the YAML subset such
-files use (block and flow mappings/sequences of plain or quoted scalars, comments): nothing
-is ever executed, no tags or anchors are interpreted, and PyYAML is not a dependency.
-Anything the reader does not understand is reported as a problem and the rest is kept.
+workspace folder when one is given) and parsed with PyYAML's safe loader (no tags that build
+objects, nothing executed), with the number of YAML nodes bounded so that a hostile file
+costs milliseconds. A file that cannot be read is one problem (reported as a diagnostic by
+HadolintConfigInvalid) and none of its settings apply; a wrong value for one key is a
+problem for that key and the rest is kept.
 """
 
 from __future__ import annotations
 
 import logging
+import reprlib
 import os
 import threading
 from pathlib import Path
 from typing import Any, Optional
 
 import attrs
+import yaml
 
 log = logging.getLogger(__name__)
 
 CONFIG_NAMES = (".hadolint.yaml", ".hadolint.yml")
 MAX_BYTES = 1 << 20  # a larger "config" is not one; refuse rather than read it
+
+KNOWN_KEYS = frozenset({
+    "failure-threshold", "format", "ignored", "label-schema", "no-color", "no-fail", "override",
+    "strict-labels", "disable-ignore-pragma", "trustedRegistries",
+})
+# hadolint's label types (``Hadolint.Rule.LabelType``)
+LABEL_TYPES = ("text", "url", "rfc3339", "spdx", "hash", "semver", "email")
 
 # hadolint's override sections -> our severities
 OVERRIDE_SEVERITY = {"error": "error", "warning": "warning", "info": "information", "style": "hint"}
@@ -57,289 +72,149 @@ class HadolintConfig:
     failure_threshold: Optional[str] = None  # a --fail-level value, "none" for never
     no_fail: bool = False
     disable_ignore_pragma: bool = False
+    trusted_registries: tuple[str, ...] = ()
+    label_schema: dict[str, str] = attrs.Factory(dict)  # label -> one of LABEL_TYPES
+    strict_labels: bool = False
     problems: tuple[str, ...] = ()
 
 
-class YamlSubsetError(ValueError):
-    """A construct outside the YAML subset, with the 1-based line it is on."""
+class ConfigReadError(ValueError):
+    """The file is not YAML we can read, with the 1-based line when known."""
 
-    def __init__(self, line: int, message: str):
-        super().__init__(f"line {line}: {message}")
+    def __init__(self, message: str, line: Optional[int] = None):
+        super().__init__(f"line {line}: {message}" if line else message)
         self.line = line
 
 
-# -- the YAML subset reader ------------------------------------------------------------
-@attrs.define(slots=True)
-class _Line:
-    number: int  # 1-based
-    indent: int
-    text: str  # without indentation and without a trailing comment
+# -- reading the YAML ----------------------------------------------------------------------------
+try:  # libyaml's parser when the wheel has it: ~10x faster than the pure-Python one
+    _LOADER: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _LOADER = yaml.SafeLoader
+
+# A hadolint configuration has a few dozen entries. These bounds keep a hostile file (a
+# 100,000-item list, a billion-laughs alias tree, nesting hundreds deep) cheap: the events
+# are counted while parsing, so reading stops early instead of building the whole document.
+MAX_EVENTS = 20_000
+MAX_NODES = 20_000  # values visited when interpreting (aliases count each time they are used)
 
 
-def _strip_comment(text: str) -> str:
-    """Drop a ``# comment`` that is not inside quotes (YAML needs a space before ``#``)."""
-    quote = ""
-    for index, ch in enumerate(text):
-        if quote:
-            if ch == quote:
-                quote = ""
-            continue
-        if ch in "'\"" and (index == 0 or text[index - 1] in " \t[{,:-"):
-            quote = ch
-        elif ch == "#" and (index == 0 or text[index - 1] in " \t"):
-            return text[:index].rstrip()
-    return text.rstrip()
+def _line_of(exc: Exception) -> Optional[int]:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return mark.line + 1 if mark is not None else None
 
 
-def _lines(source: str) -> list[_Line]:
-    out = []
-    for number, raw in enumerate(source.splitlines(), start=1):
-        if number == 1 and raw.startswith("\ufeff"):
-            raw = raw[1:]
-        if "\t" in raw[: len(raw) - len(raw.lstrip())]:
-            raise YamlSubsetError(number, "tabs are not allowed in indentation")
-        body = raw.lstrip(" ")
-        text = _strip_comment(body)
-        if not text:
-            continue
-        if text == "---" or text.startswith("--- ") or text.startswith("%"):
-            continue
-        if text == "...":
-            break
-        out.append(_Line(number, len(raw) - len(body), text))
-    return out
+def load_yaml(source: str) -> Any:
+    """The document as plain data (``safe_load`` semantics), or :class:`ConfigReadError`."""
+    try:
+        events = 0
+        for _event in yaml.parse(source, Loader=_LOADER):
+            events += 1
+            if events > MAX_EVENTS:
+                raise ConfigReadError(f"too large: more than {MAX_EVENTS} YAML nodes")
+        return yaml.load(source, Loader=_LOADER)  # noqa: S506 (a safe loader)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigReadError(f"not valid YAML ({problem})", _line_of(exc)) from None
+    except RecursionError:
+        raise ConfigReadError("nested too deeply") from None
+    except (ValueError, OverflowError) as exc:  # e.g. a timestamp or number out of range
+        if isinstance(exc, ConfigReadError):
+            raise
+        raise ConfigReadError(f"not valid YAML ({exc})") from None
 
 
-def _scalar(text: str, line: int) -> Any:
-    """A plain or quoted scalar; plain scalars stay strings (booleans are read by the caller)."""
-    text = text.strip()
-    if not text or text in ("~", "null", "Null", "NULL"):
-        return None
-    if text[0] == "'":
-        if len(text) < 2 or text[-1] != "'":
-            raise YamlSubsetError(line, "unterminated single-quoted string")
-        return text[1:-1].replace("''", "'")
-    if text[0] == '"':
-        if len(text) < 2 or text[-1] != '"':
-            raise YamlSubsetError(line, "unterminated double-quoted string")
-        return _unescape_double(text[1:-1], line)
-    if text[0] in "&*!|>":
-        raise YamlSubsetError(line, f"unsupported YAML construct {text[0]!r}")
-    if text == "[]":
-        return []
-    if text == "{}":
-        return {}
-    if text[0] == "[":
-        return _flow_sequence(text, line)
-    if text[0] == "{":
-        raise YamlSubsetError(line, "flow mappings are not supported")
-    return text
-
-
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "/": "/", "0": "\0", " ": " "}
-
-
-def _unescape_double(body: str, line: int) -> str:
-    out = []
-    index = 0
-    while index < len(body):
-        ch = body[index]
-        if ch == "\\" and index + 1 < len(body):
-            nxt = body[index + 1]
-            if nxt in _ESCAPES:
-                out.append(_ESCAPES[nxt])
-                index += 2
-                continue
-            if nxt in "xuU":
-                width = {"x": 2, "u": 4, "U": 8}[nxt]
-                digits = body[index + 2 : index + 2 + width]
-                try:
-                    out.append(chr(int(digits, 16)))
-                except ValueError:
-                    raise YamlSubsetError(line, f"bad escape \\{nxt}{digits}") from None
-                index += 2 + width
-                continue
-            raise YamlSubsetError(line, f"unknown escape \\{nxt}")
-        out.append(ch)
-        index += 1
-    return "".join(out)
-
-
-def _flow_sequence(text: str, line: int) -> list[Any]:
-    if not text.endswith("]"):
-        raise YamlSubsetError(line, "unterminated flow sequence")
-    items: list[str] = []
-    current: list[str] = []
-    quote = ""
-    for ch in text[1:-1]:
-        if quote:
-            current.append(ch)
-            if ch == quote:
-                quote = ""
-            continue
-        if ch in "'\"":
-            quote = ch
-            current.append(ch)
-        elif ch in "[]{}":
-            raise YamlSubsetError(line, "nested flow collections are not supported")
-        elif ch == ",":
-            items.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    if quote:
-        raise YamlSubsetError(line, "unterminated string in flow sequence")
-    last = "".join(current)
-    if last.strip():
-        items.append(last)
-    return [_scalar(item, line) for item in items if item.strip()]
-
-
-def _split_key(text: str) -> Optional[tuple[str, str]]:
-    """``key: value`` -> (key, value); None when the line is not a mapping entry."""
-    if text[0] in "'\"":
-        quote = text[0]
-        end = text.find(quote, 1)
-        if end < 0:
-            return None
-        rest = text[end + 1 :]
-        if rest == ":" or rest.startswith(": "):
-            return text[1:end], rest[1:].strip()
-        return None
-    for index, ch in enumerate(text):
-        if ch == ":" and (index + 1 == len(text) or text[index + 1] in " \t"):
-            return text[:index].strip(), text[index + 1 :].strip()
-    return None
-
-
-class _Reader:
-    def __init__(self, lines: list[_Line]):
-        self.lines = lines
-        self.pos = 0
-
-    def block(self) -> Any:
-        """The mapping or sequence that starts at the current line (its column is the indent)."""
-        line = self.lines[self.pos]
-        if line.text == "-" or line.text.startswith("- "):
-            return self.sequence(line.indent)
-        return self.mapping(line.indent)
-
-    def _collect_flow(self, first: str, line: _Line) -> str:
-        """A flow sequence may span lines: join until its closing bracket."""
-        text = first
-        while text.count("[") > text.count("]") and self.pos < len(self.lines):
-            text += " " + self.lines[self.pos].text
-            self.pos += 1
-        return text
-
-    def value_after(self, text: str, line: _Line, indent: int) -> Any:
-        """The value of ``key: text`` or ``- text``: inline, or the block below it."""
-        if text:
-            if text.startswith("["):
-                text = self._collect_flow(text, line)
-            return _scalar(text, line.number)
-        if self.pos < len(self.lines):
-            nxt = self.lines[self.pos]
-            if nxt.indent > indent:
-                return self.block()
-            if nxt.indent == indent and (nxt.text == "-" or nxt.text.startswith("- ")):
-                return self.sequence(indent)  # ``key:`` followed by ``- item`` at the same column
-        return None
-
-    def mapping(self, indent: int) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        while self.pos < len(self.lines):
-            line = self.lines[self.pos]
-            if line.indent < indent:
-                break
-            if line.indent > indent:
-                raise YamlSubsetError(line.number, "unexpected indentation")
-            if line.text == "-" or line.text.startswith("- "):
-                break
-            split = _split_key(line.text)
-            if split is None:
-                raise YamlSubsetError(line.number, "expected 'key: value'")
-            key, rest = split
-            self.pos += 1
-            out[key] = self.value_after(rest, line, indent)
-        return out
-
-    def sequence(self, indent: int) -> list[Any]:
-        out: list[Any] = []
-        while self.pos < len(self.lines):
-            line = self.lines[self.pos]
-            if line.indent != indent or not (line.text == "-" or line.text.startswith("- ")):
-                if line.indent > indent:
-                    raise YamlSubsetError(line.number, "unexpected indentation")
-                break
-            content = line.text[1:].lstrip(" ")
-            column = indent + (len(line.text) - len(content))
-            if content and _split_key(content) is not None and content[0] not in "[":
-                # ``- key: value``: a mapping item whose keys sit at the content's column
-                self.lines[self.pos] = _Line(line.number, column, content)
-                out.append(self.mapping(column))
-                continue
-            self.pos += 1
-            out.append(self.value_after(content, line, indent))
-        return out
-
-
-def parse_yaml_subset(source: str) -> Any:
-    """The document as dicts, lists and strings (None for empty values)."""
-    lines = _lines(source)
-    if not lines:
-        return None
-    reader = _Reader(lines)
-    if len(lines) == 1 and _split_key(lines[0].text) is None and not lines[0].text.startswith("- "):
-        return _scalar(lines[0].text, lines[0].number)
-    value = reader.block()
-    if reader.pos < len(lines):
-        raise YamlSubsetError(lines[reader.pos].number, "unexpected content after the document")
-    return value
+def _size(value: Any) -> int:
+    """How many values the document holds, counted iteratively up to MAX_NODES + 1."""
+    count = 0
+    stack = [value]
+    while stack and count <= MAX_NODES:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
 
 
 # -- interpreting the document ---------------------------------------------------------
-_TRUE = {"true", "yes", "on", "y"}
-_FALSE = {"false", "no", "off", "n"}
+_TRUE = {"true", "yes", "on", "y", "1"}
+_FALSE = {"false", "no", "off", "n", "0"}
+
+
+def _text(value: Any) -> Optional[str]:
+    """A scalar as hadolint reads it (a number or boolean written bare is still its text)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value).strip()
+    return None
 
 
 def _names(value: Any, key: str, problems: list[str]) -> list[str]:
     if value is None:
         return []
-    if isinstance(value, str):
-        value = [value]
     if not isinstance(value, list):
-        problems.append(f"'{key}' must be a list of rule codes")
-        return []
+        value = [value]
     out = []
     for item in value:
-        if isinstance(item, str) and item.strip():
-            out.append(item.strip())
+        text = _text(item)
+        if text:
+            out.append(text)
         else:
-            problems.append(f"'{key}' has an entry that is not a rule code: {item!r}")
+            problems.append(f"'{key}' has an entry that is not a rule code: {reprlib.repr(item)}")
     return out
 
 
 def _flag(value: Any, key: str, problems: list[str]) -> bool:
-    if isinstance(value, str) and value.lower() in _TRUE:
+    if isinstance(value, bool):
+        return value
+    text = _text(value)
+    if text is not None and text.lower() in _TRUE:
         return True
-    if value is None or (isinstance(value, str) and value.lower() in _FALSE):
+    if value is None or (text is not None and text.lower() in _FALSE):
         return False
     problems.append(f"'{key}' must be true or false")
     return False
 
 
+def _label_schema(value: Any, problems: list[str]) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append("'label-schema' must map label names to types (" + ", ".join(LABEL_TYPES) + ")")
+        return {}
+    out: dict[str, str] = {}
+    for name, kind in value.items():
+        label, kind_text = _text(name), _text(kind)
+        if not label or kind_text not in LABEL_TYPES:
+            problems.append(f"label-schema: {reprlib.repr(name)} has type {reprlib.repr(kind)}; expected one of "
+                            + ", ".join(LABEL_TYPES))
+            continue
+        out[label] = kind_text
+    return out
+
+
 def config_from_text(source: str, path: Optional[Path] = None) -> HadolintConfig:
     """Interpret a ``.hadolint.yaml`` text; problems are collected, never raised."""
     problems: list[str] = []
+    if len(source) > MAX_BYTES:
+        return HadolintConfig(path=path, problems=(f"ignored: larger than {MAX_BYTES} bytes",))
     try:
-        document = parse_yaml_subset(source)
-    except YamlSubsetError as exc:
+        document = load_yaml(source)
+    except ConfigReadError as exc:
         return HadolintConfig(path=path, problems=(f"cannot read: {exc}",))
     if document is None:
         return HadolintConfig(path=path)
     if not isinstance(document, dict):
         return HadolintConfig(path=path, problems=("the file must hold a mapping of settings",))
+    if _size(document) > MAX_NODES:
+        return HadolintConfig(path=path, problems=(f"ignored: more than {MAX_NODES} values",))
+    unknown = sorted(str(key) for key in document if str(key) not in KNOWN_KEYS)
+    if unknown:
+        problems.append("unknown setting(s) " + ", ".join(reprlib.repr(k) for k in unknown[:5]))
     ignored = _names(document.get("ignored"), "ignored", problems)
     override: dict[str, str] = {}
     raw_override = document.get("override")
@@ -347,7 +222,8 @@ def config_from_text(source: str, path: Optional[Path] = None) -> HadolintConfig
         for section, names in raw_override.items():
             severity = OVERRIDE_SEVERITY.get(str(section))
             if severity is None:
-                problems.append(f"unknown override section {section!r} (expected error, warning, info, style)")
+                problems.append(f"unknown override section {reprlib.repr(section)} "
+                                "(expected error, warning, info, style)")
                 continue
             for name in _names(names, f"override.{section}", problems):
                 override[name] = severity
@@ -356,9 +232,10 @@ def config_from_text(source: str, path: Optional[Path] = None) -> HadolintConfig
     threshold = None
     raw_threshold = document.get("failure-threshold")
     if raw_threshold is not None:
-        threshold = THRESHOLD.get(str(raw_threshold).lower())
+        threshold = THRESHOLD.get((_text(raw_threshold) or "").lower())
         if threshold is None:
-            problems.append(f"unknown failure-threshold {raw_threshold!r}")
+            problems.append(f"unknown failure-threshold {reprlib.repr(raw_threshold)}")
+    registries = _names(document.get("trustedRegistries"), "trustedRegistries", problems)
     return HadolintConfig(
         path=path,
         ignored=tuple(ignored),
@@ -366,6 +243,9 @@ def config_from_text(source: str, path: Optional[Path] = None) -> HadolintConfig
         failure_threshold=threshold,
         no_fail=_flag(document.get("no-fail"), "no-fail", problems),
         disable_ignore_pragma=_flag(document.get("disable-ignore-pragma"), "disable-ignore-pragma", problems),
+        trusted_registries=tuple(registries),
+        label_schema=_label_schema(document.get("label-schema"), problems),
+        strict_labels=_flag(document.get("strict-labels"), "strict-labels", problems),
         problems=tuple(problems),
     )
 
@@ -435,3 +315,25 @@ def config_for(document: Optional[Path], stop: Optional[Path] = None,
         return None
     found = find_config_file(start, stop)
     return load_config_file(found) if found is not None else None
+
+
+# -- what rules read ---------------------------------------------------------------------------
+_MEMO_KEY = "hadolint.project-config"
+
+
+def use_project_config(analysis: Any, config: Optional[HadolintConfig]) -> None:
+    """Record the project configuration the engine found for this analysis (rules such as
+    RegistryNotTrusted and the label-schema rules read it through :func:`project_config`)."""
+    memo = getattr(analysis, "memo", None)
+    if memo is not None:
+        memo[_MEMO_KEY] = config
+
+
+def project_config(analysis: Any) -> HadolintConfig:
+    """The ``.hadolint.yaml`` settings in force for ``analysis`` (empty when there is none)."""
+    memo = getattr(analysis, "memo", None)
+    config = memo.get(_MEMO_KEY) if memo is not None else None
+    return config if isinstance(config, HadolintConfig) else _EMPTY
+
+
+_EMPTY = HadolintConfig()

@@ -21,9 +21,13 @@ def check_cd_instead_of_workdir(analysis: "Analysis") -> Iterator[Finding]:
     """``cd`` lasts for one RUN only; WORKDIR is visible and applies to what follows.
 
     A ``cd`` in a subshell, a command substitution or an ``sh -c`` script is deliberate and
-    cannot leak, so it is not flagged.
+    cannot leak, so it is not flagged; nor is a ``cd`` into a directory known only at run
+    time (``cd "$(mktemp -d)"``, ``cd "$tempDir"``), which WORKDIR cannot name.
     """
     for run, cmd in model_of(analysis).runs_of("cd"):
+        target = next((w for w in cmd.args if not w.text.startswith("-")), None)
+        if target is not None and target.has_expansion:
+            continue
         if cmd.command.context == "top":
             yield found_at("CdInsteadOfWorkdir",
                            "cd only lasts until the end of this RUN: set the directory with WORKDIR "

@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING, Iterator
 
 from ...analysis.shell import Word
+from ...analysis.stages import stage_named
 from ...syntax import Instruction
 from ...syntax.words import unquote
 from ..model import Edit, Finding, Fix
@@ -22,6 +23,7 @@ from .model import FAMILY, Cmd, basename, model_of
 
 if TYPE_CHECKING:
     from ...analysis import Analysis
+    from ...analysis.stages import Stage
 
 # Flags COPY accepts too: an ADD using only these can become a COPY unchanged.
 _COPY_FLAGS = frozenset({"chown", "chmod", "link", "exclude"})
@@ -91,13 +93,20 @@ def check_copy_from_unknown_stage(analysis: "Analysis") -> Iterator[Finding]:
       summary="COPY to a relative destination in a stage that has not set WORKDIR.")
 def check_copy_relative_without_workdir(analysis: "Analysis") -> Iterator[Finding]:
     """A relative destination lands in the base image's working directory, which the
-    Dockerfile does not show and a new base image may change."""
+    Dockerfile does not show and a new base image may change.
+
+    A WORKDIR counts in the stage and in every stage built on it, however deep; a stage
+    built FROM scratch works in ``/``, which no base image can change."""
     with_workdir: set[int] = set()
     for stage in analysis.stages:
         has = stage.base_stage is not None and stage.base_stage.index in with_workdir
+        # FROM scratch has no image config: the working directory is / and stays so
+        if stage.base_stage is None and stage.image is not None and stage.image.text.lower() == "scratch":
+            has = True
         for ins in stage.instructions:
             if ins.name == "WORKDIR":
                 has = True
+            if has:
                 with_workdir.add(stage.index)
             if ins.name != "COPY" or has:
                 continue
@@ -118,9 +127,20 @@ def check_copy_relative_without_workdir(analysis: "Analysis") -> Iterator[Findin
       summary="COPY --from=stage / /: the whole filesystem of another stage copied over this one.")
 def check_copy_entire_filesystem(analysis: "Analysis") -> Iterator[Finding]:
     """Copying ``/`` over ``/`` replaces the system of this stage, including /etc and /proc
-    mount points, and carries every build leftover of the other stage."""
+    mount points, and carries every build leftover of the other stage.
+
+    Not flagged where it is the point: a stage FROM scratch assembling a root filesystem,
+    or a source stage built FROM scratch (a purpose-built filesystem, nothing else in it).
+    """
     for ins in analysis.tree.instructions:
-        if ins.name != "COPY" or ins.flag("from") is None:
+        flag = ins.flag("from")
+        if ins.name != "COPY" or flag is None:
+            continue
+        stage = analysis.stage_of(ins)
+        if stage is not None and _from_scratch(stage):
+            continue
+        source = stage_named(analysis.stages, unquote(flag.value or ""), stage.index if stage else None)
+        if source is not None and _from_scratch(source):
             continue
         paths = copy_paths(ins)
         if len(paths) < 2 or paths[-1].text.strip("'\"") != "/":
@@ -130,6 +150,14 @@ def check_copy_entire_filesystem(analysis: "Analysis") -> Iterator[Finding]:
             yield found_at("CopyEntireFilesystem",
                            "This copies the other stage's entire filesystem over this one: copy only "
                            "the directories the image needs.", (root.start, root.end), ins)
+
+
+def _from_scratch(stage: "Stage") -> bool:
+    """Whether a stage's chain of base stages starts FROM scratch."""
+    seen = 0
+    while stage.base_stage is not None and seen < 10_000:
+        stage, seen = stage.base_stage, seen + 1
+    return stage.image is not None and stage.image.text.lower() == "scratch"
 
 
 def _extracts(cmd: Cmd) -> bool:
@@ -158,9 +186,9 @@ def check_copy_then_extract_archive(analysis: "Analysis") -> Iterator[Finding]:
                 if len(paths) >= 2:
                     dest = paths[-1]
                     if is_archive(dest.text):
-                        archives.append((basename(unquote(dest.text)), dest, ins))
+                        archives.append((basename(unquote(dest.text).strip("'\"")), dest, ins))
                     else:
-                        archives.extend((basename(unquote(w.text)), w, ins) for w in paths[:-1]
+                        archives.extend((basename(unquote(w.text).strip("'\"")), w, ins) for w in paths[:-1]
                                         if is_archive(w.text) and "$" not in w.text)
                 continue
             run = runs.get(id(ins))

@@ -44,8 +44,8 @@ def check_invalid_label_key(analysis: "Analysis") -> Iterator[Finding]:
             continue
         for pair in ins.pairs:
             key = unquote(pair.key)
-            if not key or "$" in key:
-                continue
+            if not key or key.startswith("$"):
+                continue  # a key that is wholly a variable is known only at build time
             problem = _label_key_problem(key)
             if problem:
                 yield found_at("InvalidLabelKey", f"Label key '{key}' {problem}.",

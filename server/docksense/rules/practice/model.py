@@ -186,7 +186,7 @@ class Model:
 
 def basename(text: str) -> str:
     """``/usr/bin/apt-get`` -> ``apt-get``: rules match programs by name wherever they live."""
-    return text.rstrip("/").rsplit("/", 1)[-1]
+    return text.rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def model_of(analysis: "Analysis") -> Model:

@@ -13,7 +13,7 @@ from ..registry import rule
 from .common import (
     found_at,
 )
-from .model import FAMILY, Cmd, Run, model_of
+from .model import FAMILY, Cmd, Run, basename, model_of
 
 if TYPE_CHECKING:
     from ...analysis import Analysis
@@ -79,10 +79,16 @@ def _sets_pipefail(cmd: Cmd) -> bool:
                and args[i + 1] == "pipefail" for i, a in enumerate(args))
 
 
+# Shells whose ``-o pipefail`` cannot be relied on: POSIX sh (dash on Debian and Ubuntu).
+_NO_PIPEFAIL = frozenset({"sh", "dash"})
+
+
 def _shell_pipefail(shell: list[str]) -> bool:
     """Whether a SHELL enables pipefail, or is not a POSIX shell (no pipes to worry about)."""
     if not is_posix_shell(shell):
         return True
+    if basename(shell[0]) in _NO_PIPEFAIL:
+        return False  # `sh -o pipefail` fails at once where sh is dash
     for index, item in enumerate(shell[:-1]):
         if item.startswith("-") and not item.startswith("--") and item.endswith("o") \
                 and shell[index + 1] == "pipefail":
@@ -123,6 +129,8 @@ def _first_pipe(run: Run) -> Optional[Finding]:
                 continue
             if source == "exec-script" and _exec_pipefail(ins):
                 continue
+            if _cannot_fail(cmds, pipe):
+                continue
             span = cmds[0].loc.span(pipe, pipe + 1)
             return found_at("PipefailMissing",
                             "Only the last command of a pipeline decides whether this RUN fails: set "
@@ -130,6 +138,18 @@ def _first_pipe(run: Run) -> Optional[Finding]:
                             "use /bin/ash), or start the script with 'set -o pipefail'.",
                             span, run.top)
     return None
+
+
+# Builtins that print their arguments: they do not fail (short of a closed pipe), so a pipe
+# after them hides nothing (``echo "$SUM  file" | sha256sum -c -``).
+_CANNOT_FAIL = frozenset({"echo", "printf", "true", ":"})
+
+
+def _cannot_fail(cmds: Sequence[Cmd], pipe: int) -> bool:
+    """Whether the command written right before the pipe at ``pipe`` cannot fail."""
+    left = max((c for c in cmds if c.command.end <= pipe), key=lambda c: c.command.end, default=None)
+    return left is not None and left.name in _CANNOT_FAIL and not any(
+        w.text.startswith("$(") or w.text.startswith("`") for w in left.args)
 
 
 def _exec_pipefail(ins: Instruction) -> bool:

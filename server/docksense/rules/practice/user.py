@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Iterator, Optional
 
+from ...analysis.commands import is_posix_shell
 from ...analysis.shell import Word
 from ...syntax import Instruction
 from ...syntax.words import unquote
@@ -14,7 +15,7 @@ from ..registry import rule
 from .common import (
     found_at,
 )
-from .model import FAMILY, model_of
+from .model import FAMILY
 
 if TYPE_CHECKING:
     from ...analysis import Analysis
@@ -32,13 +33,11 @@ _ROOT = re.compile(r"(?:root|0)(?::.*)?")
 def check_last_user_root(analysis: "Analysis") -> Iterator[Finding]:
     """A container running as root turns any escape from the application into root access.
 
-    Only stages that end up in an image are checked (the last stage and stages others are
-    built FROM); a builder stage may well end as root.
+    Every stage is checked, as hadolint does: a stage that ends as root is an image that
+    runs as root as soon as someone builds it with ``--target``, and a builder that needs
+    root can say so with a ``# hadolint ignore=DL3002`` where that is deliberate.
     """
-    model = model_of(analysis)
     for stage in analysis.stages:
-        if stage.index not in model.shipped:
-            continue
         last: Optional[tuple[Word, Instruction]] = None
         for ins in stage.instructions:
             if ins.name == "USER":
@@ -50,8 +49,25 @@ def check_last_user_root(analysis: "Analysis") -> Iterator[Finding]:
         if last is not None:
             word, ins = last
             yield found_at("LastUserRoot",
-                           "The last USER of the image is root: switch to an unprivileged user once "
+                           f"The last USER of {stage.label} is root: switch to an unprivileged user once "
                            "the steps that need root are done.", (word.start, word.end), ins)
+
+
+_WINDOWS_IMAGE = re.compile(r"(?:^|/)(?:windows|nanoserver|servercore|windowsservercore)(?:[/:-]|$)"
+                            r"|^mcr\.microsoft\.com/windows", re.IGNORECASE)
+
+
+def windows_stage(analysis: "Analysis", ins: Instruction) -> bool:
+    """Whether ``ins`` runs in a Windows image: a Windows base image (through base stages)
+    or a PowerShell / cmd SHELL."""
+    if not is_posix_shell(analysis.shell_for(ins)):
+        return True
+    stage = analysis.stage_of(ins)
+    seen = 0
+    while stage is not None and stage.base_stage is not None and seen < 10_000:
+        stage, seen = stage.base_stage, seen + 1
+    image = stage.image.text if stage is not None and stage.image is not None else ""
+    return bool(_WINDOWS_IMAGE.search(image))
 
 
 @rule("UserNotNumeric", family=FAMILY, severity="hint", aliases=("DL3066",),
@@ -59,7 +75,8 @@ def check_last_user_root(analysis: "Analysis") -> Iterator[Finding]:
 def check_user_not_numeric(analysis: "Analysis") -> Iterator[Finding]:
     """Kubernetes' ``runAsNonRoot`` and similar checks can only verify a numeric UID; a
     name is resolved inside the image at start-up. A variable counts as numeric when it is a
-    declared ARG, as in hadolint."""
+    declared ARG, as in hadolint. Windows images are left alone: their users
+    (``ContainerUser``, ``ContainerAdministrator``) have names, not numeric IDs."""
     args: set[str] = set()
     for ins in analysis.tree.instructions:
         if ins.name == "ARG":
@@ -71,7 +88,7 @@ def check_user_not_numeric(analysis: "Analysis") -> Iterator[Finding]:
         if word is None:
             continue
         uid = unquote(word.text).split(":", 1)[0]
-        if uid.isdigit():
+        if uid.isdigit() or windows_stage(analysis, ins):
             continue
         if any(f"${{{name}}}" in uid or f"${name}" in uid for name in args):
             continue

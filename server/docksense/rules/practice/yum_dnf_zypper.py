@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
+from ...syntax import Instruction
+from ...syntax.words import unquote
+from ..context import computed_once
 from ..model import Finding, Fix
 from ..registry import rule
 from .common import (
@@ -46,8 +49,9 @@ def check_yum_missing_yes(analysis: "Analysis") -> Iterator[Finding]:
 @rule("DnfMissingYes", family=FAMILY, severity="warning", aliases=("DL3038",), fixable=True,
       summary="dnf install without -y: the build has no terminal to answer the prompt.")
 def check_dnf_missing_yes(analysis: "Analysis") -> Iterator[Finding]:
-    """``dnf install`` prompts; a build cannot answer, so it fails."""
-    return _missing_yes(analysis, "DnfMissingYes", ("dnf", "microdnf"),
+    """``dnf install`` prompts; a build cannot answer, so it fails. microdnf never prompts
+    (its ``-y`` is accepted for compatibility only), so it is not flagged."""
+    return _missing_yes(analysis, "DnfMissingYes", ("dnf",),
                         ("install", "groupinstall", "localinstall"), ("y", "assumeyes"), "-y", "sub")
 
 
@@ -139,6 +143,32 @@ def _rpm_pinned(text: str) -> bool:
     return len(parts) > 1 and _rpm_version_like(parts[1:])
 
 
+_VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def _with_build_values(analysis: "Analysis", ins: Instruction, text: str) -> Optional[str]:
+    """``text`` with the build's variables replaced, as far as they decide pinning.
+
+    An ENV or ARG value in scope is substituted; a name some ARG declares anywhere (its
+    value is given at build time, as in hadolint) counts as a version; a name nothing
+    defines for this stage (an ENV of an unrelated stage) is empty, so the package is
+    unpinned. None when the word needs run-time values (``$(...)``, backquotes).
+    """
+    if "$(" in text or "`" in text:
+        return None
+    declared_args = computed_once(analysis, "practice.arg-names", lambda: {
+        pair.key for item in analysis.tree.instructions if item.name == "ARG" for pair in item.pairs})
+
+    def value(match: "re.Match[str]") -> str:
+        name = match.group(1) or match.group(2)
+        resolution = analysis.scopes.resolve(name, ins)
+        if resolution.status in ("env", "arg") and resolution.value:
+            return unquote(resolution.value)
+        return "0" if name in declared_args else ""
+
+    return _VAR.sub(value, text)
+
+
 def _rpm_pin(analysis: "Analysis", name: str, programs: tuple[str, ...], excluded: tuple[str, ...]
              ) -> Iterator[Finding]:
     """Unpinned ``yum``/``dnf install`` packages (``name-version``) and modules (``name:stream``)."""
@@ -150,9 +180,15 @@ def _rpm_pin(analysis: "Analysis", name: str, programs: tuple[str, ...], exclude
         install = cmd.args[texts.index("install")]
         for word in cmd.operands_after(install):
             text = word.text
-            if word.has_expansion or text in ("install", "module"):
+            if text in ("install", "module"):
                 continue
-            if (":" in text) if module else _rpm_pinned(text):
+            judged = text
+            if word.has_expansion:
+                expanded = _with_build_values(analysis, run.top, text)
+                if not expanded:
+                    continue  # a run-time value, or a whole word that expands to nothing
+                judged = expanded
+            if (":" in judged) if module else _rpm_pinned(judged):
                 continue
             example = f"{text}:<stream>" if module else f"{text}-<version>"
             yield found_at(name,
