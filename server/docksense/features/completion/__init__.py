@@ -85,8 +85,9 @@ def completion(
     ctx, found = candidates(analysis, kb, offset)
     items = []
     seen: set[tuple[str, str]] = set()
+    ranges: dict[int, types.Range] = {}  # most items replace the same text: one range each
     for candidate in found:
-        item = _item(analysis, candidate, ctx, encoding, client)
+        item = _item(analysis, candidate, ctx, encoding, client, ranges)
         if item is None or (item.label, item.detail or "") in seen:
             continue
         seen.add((item.label, item.detail or ""))
@@ -94,12 +95,16 @@ def completion(
     return types.CompletionList(is_incomplete=False, items=items)
 
 
-def _item(analysis: Analysis, c: Candidate, ctx: Context, encoding: str, client: ClientSupport) -> Optional[types.CompletionItem]:
+def _item(analysis: Analysis, c: Candidate, ctx: Context, encoding: str, client: ClientSupport,
+          ranges: dict[int, types.Range]) -> Optional[types.CompletionItem]:
     if c.snippet_only and not client.snippets:
         return None
     start = c.start if c.start is not None else ctx.offset
     if start > ctx.offset or start < ctx.line_start:
         return None
+    edit_range = ranges.get(start)
+    if edit_range is None:
+        edit_range = ranges[start] = to_range(analysis.lines, start, ctx.offset, encoding)
     use_snippet = bool(c.snippet) and client.snippets
     new_text = c.snippet if use_snippet else (c.insert or c.label)
     item = types.CompletionItem(
@@ -109,7 +114,7 @@ def _item(analysis: Analysis, c: Candidate, ctx: Context, encoding: str, client:
         sort_text=f"{c.sort}~{c.label}" if c.sort else None,
         filter_text=c.filter or None,
         insert_text_format=types.InsertTextFormat.Snippet if use_snippet else types.InsertTextFormat.PlainText,
-        text_edit=types.TextEdit(range=to_range(analysis.lines, start, ctx.offset, encoding), new_text=new_text),
+        text_edit=types.TextEdit(range=edit_range, new_text=new_text),
     )
     if c.documentation:
         item.documentation = _doc(c.documentation, client.markdown)
