@@ -478,3 +478,31 @@ def test_engine_with_suppressions_never_raises(pieces, newline):
     text = newline.join(pieces)
     for finding in run(text):
         assert 0 <= finding.start <= finding.end <= len(text)
+
+
+# -- hadolint's pragma grammar (issue 12, item 3) and linear reading (issue 16, class 5) ----------
+def test_pragmas_with_blanks_and_unknown_codes():
+    text = "FROM a\n# hadolint ignore=DL3023, DL9001 ,DL9999   # why\nRUN apt-get x\n"
+    assert lines(text, APT) == []
+    text = "FROM a\nRUN apt-get x\n# hadolint  global  ignore = DL7777 , DL9001\n"
+    assert lines(text, APT) == []
+
+
+def test_stage_ignore_covers_the_rest_of_the_stage():
+    text = ("FROM a\nRUN apt-get x\n# hadolint stage ignore=DL9001\nRUN apt-get y\nRUN apt-get z\n"
+            "FROM b\nRUN apt-get w\n")
+    assert lines(text, APT) == [2, 7]
+    text = "# hadolint stage ignore=DL9001\nFROM a\nRUN apt-get x\nFROM b\nRUN apt-get y\n"
+    assert lines(text, APT) == [5]
+
+
+def test_directive_and_pragma_reading_is_linear_on_long_blanks():
+    from docksense.rules.suppressions import match_directive, read_pragma
+
+    blanks = " " * 40_000
+    assert match_directive("check=skip=a" + blanks + "b") == ("check", "skip=a" + blanks + "b", 6)
+    assert match_directive("check=" + blanks) is None
+    assert read_pragma("hadolint ignore=DL3000" + blanks + "b") is None
+    assert read_pragma("hadolint ignore=DL3000," + blanks + "DL3001" + blanks) == ("", ["DL3000", "DL3001"], 40_029)
+    text = "# check=skip=a" + blanks + "b\nFROM a\n# check=skip=a" + blanks + "b\nRUN apt-get x\n"
+    assert lines(text, APT) == [4]

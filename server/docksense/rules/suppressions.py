@@ -32,11 +32,15 @@ Sources, read as data (nothing is executed):
     ``experimental`` options apply to findings inside that instruction; ``error`` is ignored
     there, as in BuildKit.
 
-``# hadolint ignore=DL3008,SC2086`` and ``# hadolint global ignore=...``
-    hadolint's pragmas. ``ignore`` applies to the instruction right below the block of
+``# hadolint ignore=DL3008,SC2086``, ``# hadolint global ignore=...``, ``# hadolint stage ignore=...``
+    hadolint's pragmas, read with its grammar (blanks around ``=`` and the commas, a trailing
+    ``# comment``). ``ignore`` applies to the instruction right below the block of
     comment lines it is in (hadolint itself reads only the line directly above; accepting
-    the whole contiguous block lets several pragmas be stacked); ``global ignore`` anywhere
-    applies to the whole file. Rule names are accepted as well as hadolint codes.
+    the whole contiguous block lets several pragmas be stacked); ``stage ignore`` applies
+    from the next line to the end of the stage (above a FROM: that whole stage); ``global
+    ignore`` anywhere applies to the whole file. Rule names are accepted as well as hadolint
+    and ShellCheck codes; a name that is no rule's is kept and matches nothing, so one
+    unknown code never voids the rest of the list.
 
 ``.hadolint.yaml`` (see :mod:`.hadolint_config`)
     ``ignored`` and ``override`` set rules off or re-grade them; ``disable-ignore-pragma``
@@ -67,16 +71,40 @@ from .registry import canonical
 BUILDKIT = "buildkit"
 SYNTAX = "syntax"
 
-# BuildKit's directive regexp, applied to a comment's text (Go's \s is [\t\n\f\r ])
-_DIRECTIVE = re.compile(r"([a-zA-Z][a-zA-Z0-9]*)[\t\n\f\r ]*=[\t\n\f\r ]*(.+?)[\t\n\f\r ]*\Z", re.DOTALL)
-_PRAGMA = re.compile(
-    r"hadolint[ \t]+(?P<global>global[ \t]+)?ignore[ \t]*=[ \t]*"
-    r"(?P<list>[A-Za-z0-9_.-]+(?:[ \t]*,[ \t]*[A-Za-z0-9_.-]+)*)[ \t]*(?:#.*)?\Z"
-)
-_ANY_PRAGMA = re.compile(r"hadolint[ \t]+(?:global[ \t]+)?(?:ignore|shell)[ \t]*=")
+# BuildKit's directive regexp ``^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`` is matched by hand
+# (:func:`match_directive`): as a Python regex its lazy ``(.+?)\s*$`` is quadratic on a value
+# followed by a long run of blanks. Go's \s is [\t\n\f\r ].
+_GO_SPACE = "\t\n\f\r "
+_DIRECTIVE_KEY = re.compile(r"[a-zA-Z][a-zA-Z0-9]*")
+_RULE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+_ANY_PRAGMA = re.compile(r"hadolint[ \t]+(?:(?:global|stage)[ \t]+)?(?:ignore|shell)[ \t]*=")
 # Go's strconv.ParseBool
 _GO_BOOL = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True,
             "0": False, "f": False, "F": False, "FALSE": False, "false": False, "False": False}
+
+
+def match_directive(text: str) -> Optional[tuple[str, str, int]]:
+    """``(key, value, value offset)`` when ``text`` reads as a ``key=value`` directive.
+
+    Linear in the text whatever it holds: each run of blanks is crossed once.
+    """
+    key = _DIRECTIVE_KEY.match(text)
+    if key is None:
+        return None
+    i = _skip(text, key.end(), _GO_SPACE)
+    if i >= len(text) or text[i] != "=":
+        return None
+    start = _skip(text, i + 1, _GO_SPACE)
+    value = text[start:].rstrip(_GO_SPACE)
+    if not value:
+        return None
+    return key.group(0), value, start
+
+
+def _skip(text: str, i: int, blanks: str) -> int:
+    while i < len(text) and text[i] in blanks:
+        i += 1
+    return i
 
 
 def unsilenceable(rule: Rule) -> bool:
@@ -269,30 +297,76 @@ class CommentIndex:
     def check_comment(self, ins: Instruction) -> Optional[CheckValue]:
         """The first ``check`` comment of the instruction's block (the one BuildKit reads)."""
         for comment in self.prev_comments(ins):
-            match = _DIRECTIVE.match(comment.text)
-            if match and match.group(1).lower() == "check":
-                start = comment_text_start(self.tree.text, comment) + match.start(2)
-                return CheckValue.read(match.group(2), start)
+            match = match_directive(comment.text)
+            if match and match[0].lower() == "check":
+                start = comment_text_start(self.tree.text, comment) + match[2]
+                return CheckValue.read(match[1], start)
         return None
 
 
 @attrs.define
 class Pragma:
-    """``# hadolint [global] ignore=A,B``: the names and where the list ends (to extend it)."""
+    """``# hadolint [global|stage] ignore=A,B``: the names and where the list ends (to extend it)."""
 
     comment: Comment
     is_global: bool
     names: list[str]
     list_end: int
+    is_stage: bool = False
+
+
+def read_pragma(body: str) -> Optional[tuple[str, list[str], int]]:
+    """``(scope, names, end of the list)`` for hadolint's ignore pragma grammar
+    (``Hadolint.Pragma``): ``hadolint`` blanks [``global``|``stage`` blanks] ``ignore`` blanks
+    ``=`` blanks, then names separated by commas with blanks around them, then blanks and an
+    optional ``# comment``. Scope is "", "global" or "stage". Names may be docksense rule
+    names as well as codes; unknown names are kept (they match nothing). Hand-written so that
+    it is linear in the comment, however many blanks it holds."""
+    blanks = " \t"
+    i = _skip(body, 0, blanks)
+    if not body.startswith("hadolint", i):
+        return None
+    j = _skip(body, i + 8, blanks)
+    if j == i + 8:
+        return None
+    scope = ""
+    for word in ("global", "stage"):
+        if body.startswith(word, j):
+            k = _skip(body, j + len(word), blanks)
+            if k > j + len(word):
+                scope, j = word, k
+            break
+    if not body.startswith("ignore", j):
+        return None
+    j = _skip(body, j + 6, blanks)
+    if j >= len(body) or body[j] != "=":
+        return None
+    j = _skip(body, j + 1, blanks)
+    names: list[str] = []
+    end = j
+    while True:
+        name = _RULE_NAME.match(body, j)
+        if name is None:
+            return None
+        names.append(name.group(0))
+        end = name.end()
+        k = _skip(body, end, blanks)
+        if k < len(body) and body[k] == ",":
+            j = _skip(body, k + 1, blanks)
+            continue
+        break
+    rest = _skip(body, end, blanks)
+    if rest < len(body) and body[rest] != "#":
+        return None
+    return scope, names, end
 
 
 def parse_pragma(text: str, comment: Comment) -> Optional[Pragma]:
-    match = _PRAGMA.match(comment.text)
-    if not match:
+    read = read_pragma(comment.text)
+    if read is None:
         return None
-    names = [n.strip() for n in match.group("list").split(",") if n.strip()]
-    end = comment_text_start(text, comment) + match.end("list")
-    return Pragma(comment, bool(match.group("global")), names, end)
+    scope, names, end = read
+    return Pragma(comment, scope == "global", names, comment_text_start(text, comment) + end, scope == "stage")
 
 
 def uses_hadolint_pragmas(tree: Dockerfile) -> bool:
@@ -334,6 +408,22 @@ class Suppressions:
         self._override = {canonical_name(k): v for k, v in (self.hadolint.override if self.hadolint else {}).items()}
         self._local: dict[int, _Local] = {}
         self._starts = [ins.line for ins in tree.instructions]
+        self._stage_ignores = self._read_stage_ignores() if self.pragmas_enabled else []
+
+    def _read_stage_ignores(self) -> list[tuple[int, int, frozenset[str]]]:
+        """``(first line, end line, names)`` of each ``# hadolint stage ignore=``: from the
+        line below the pragma to the end of the stage (a pragma right above a FROM covers
+        that stage), as hadolint's ``stageIgnored`` does."""
+        froms = [ins.line for ins in self.tree.instructions if ins.name == "FROM"]
+        out = []
+        for comment in self.tree.comments:
+            pragma = parse_pragma(self.tree.text, comment)
+            if pragma is None or not pragma.is_stage:
+                continue
+            index = bisect.bisect_right(froms, comment.line + 1)
+            end = froms[index] if index < len(froms) else 1 << 62
+            out.append((comment.line + 1, end, frozenset(canonical_name(n) for n in pragma.names)))
+        return out
 
     # -- rule level ----------------------------------------------------------------
     def project_severity(self, rule: Rule) -> Optional[str]:
@@ -368,8 +458,11 @@ class Suppressions:
         if self.pragmas_enabled:
             for comment in self.comments.lines_above(ins):
                 pragma = parse_pragma(self.tree.text, comment)
-                if pragma and not pragma.is_global:
+                if pragma and not pragma.is_global and not pragma.is_stage:
                     ignores.update(canonical_name(n) for n in pragma.names)
+        for first, end, names in self._stage_ignores:
+            if first <= ins.line < end:
+                ignores.update(names)
         local = _Local(check_value.options if check_value else None, frozenset(ignores))
         self._local[id(ins)] = local
         return local
