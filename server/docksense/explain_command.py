@@ -1,7 +1,12 @@
 """``docksense explain``: the seed's walkthrough, generated for any Dockerfile.
 
-Markdown (a heading per stage; per instruction its text, Purpose, Why, the parts that
-matter inside it, then notes) or JSON with LSP ranges. The same explanation engine as hover.
+Per instruction, like the seed: its text (with the comment above it), **Purpose** (what this
+line does here), **Why** (why it is written this way and which lines it serves), the lines it
+connects to, the options that matter and the notes that apply. ``--concise`` keeps only
+Purpose and Why; ``--format json`` carries the same per instruction (``purpose``, ``why``,
+``links``; the keyword's general text in ``keyword``) with LSP ranges. Output is written
+instruction by instruction as it is composed, so a huge file streams in bounded memory.
+The exit status is 1 when the file has syntax errors (they are listed too), else 0.
 """
 
 from __future__ import annotations
@@ -10,16 +15,17 @@ import argparse
 import json
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 from .analysis import Analysis
 from .features import markdown as md
-from .features.explain import Explanation, explain_instruction
+from .features.explain import explain_instruction
+from .features.explain.line import LineExplanation, iter_lines, unmentioned_links
 from .features.positions import to_range
 from .knowledge import KnowledgeBase
 from .syntax import Instruction
 
-MAX_HEAD_NOTES = 2
+MAX_DETAILS = 12  # parts listed per instruction in JSON
 
 
 def example_text() -> str:
@@ -36,106 +42,129 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _detail_text(part: Explanation) -> str:
-    bits = [part.summary] if part.summary else []
-    bits += part.specifics[:2]
-    return " ".join(_one_line(b) for b in bits)
-
-
-def _notes(head: Explanation, parts: list[Explanation], with_head_notes: bool = True) -> list[str]:
-    notes = []
-    for part in parts:
-        if part.deprecated:
-            notes.append(f"{part.title}: deprecated. {_one_line(part.deprecated)}")
-        for specific in part.specifics:
-            if "End of life" in specific:
-                notes.append(f"{part.title}: {_one_line(md.plain(specific))}")
-    if with_head_notes:
-        notes += [_one_line(n) for n in head.notes[:MAX_HEAD_NOTES]]
-    return notes
-
-
 def _source(analysis: Analysis, ins: Instruction) -> str:
     return analysis.text[ins.start:ins.end].replace("\r\n", "\n")
 
 
-def explain_json(analysis: Analysis, kb: KnowledgeBase) -> dict[str, Any]:
-    stages = [
+def _parts(analysis: Analysis, kb: KnowledgeBase, ins: Instruction):
+    """The keyword's explanation and the parts', without keeping them in the document's memo
+    (``explain`` visits each instruction once; keeping them would hold the whole file)."""
+    head, parts = explain_instruction(analysis, kb, ins, cache=False)
+    return head, parts
+
+
+# -- JSON ----------------------------------------------------------------------------------------
+def _instruction_json(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, line: LineExplanation) -> dict[str, Any]:
+    head, parts = _parts(analysis, kb, ins)
+    return {
+        "range": _range(analysis, ins.start, ins.end),
+        "line": line.line,
+        "instruction": ins.name,
+        "text": _source(analysis, ins),
+        "purpose": md.plain(line.purpose),
+        "why": md.plain(line.why),
+        "links": [{"line": number, "text": md.plain(text)} for number, text in line.links],
+        "options": [{"option": option, "text": text} for option, text in line.options],
+        "notes": [md.plain(n) for n in line.notes],
+        "idioms": line.idioms,
+        "keyword": {"summary": _one_line(head.summary), "purpose": _one_line(head.purpose),
+                    "why": _one_line(head.why), "docs": head.docs},
+        "specifics": [md.plain(s) for s in head.specifics],
+        "details": [
+            {"text": analysis.text[p.start:p.end], "kind": p.kind, "range": _range(analysis, p.start, p.end),
+             "explanation": md.plain(_one_line(" ".join([p.summary] + p.specifics[:2]))), "docs": p.docs}
+            for p in parts[:MAX_DETAILS]
+        ],
+    }
+
+
+def _stages_json(analysis: Analysis) -> list[dict[str, Any]]:
+    return [
         {"index": s.index, "name": s.name.text if s.name else None,
          "base": s.image.text if s.image else None, "range": _range(analysis, s.instruction.start, s.instruction.end)}
         for s in analysis.stages
     ]
-    instructions = []
-    for ins in analysis.tree.instructions:
-        head, parts = explain_instruction(analysis, kb, ins)
-        instructions.append({
-            "range": _range(analysis, ins.start, ins.end),
-            "instruction": ins.name,
-            "text": _source(analysis, ins),
-            "summary": _one_line(head.summary),
-            "purpose": _one_line(head.purpose),
-            "why": _one_line(head.why),
-            "specifics": [md.plain(s) for s in head.specifics],
-            "details": [
-                {"text": analysis.text[p.start:p.end], "kind": p.kind, "range": _range(analysis, p.start, p.end),
-                 "explanation": md.plain(_detail_text(p)), "docs": p.docs}
-                for p in parts
-            ],
-            "notes": [md.plain(n) for n in _notes(head, parts)],
-            "docs": head.docs,
-        })
-    errors = [
-        {"code": p.code, "message": p.message, "range": _range(analysis, p.start, p.end)}
-        for p in analysis.tree.errors
-    ]
-    return {"stages": stages, "instructions": instructions, "errors": errors}
 
 
-def explain_markdown(analysis: Analysis, kb: KnowledgeBase, title: str) -> str:
-    """The walkthrough; ``title`` is Markdown (escape document-derived text before passing it)."""
-    out = [f"# Explained: {title}", ""]
+def _errors_json(analysis: Analysis) -> list[dict[str, Any]]:
+    return [{"code": p.code, "message": p.message, "range": _range(analysis, p.start, p.end)}
+            for p in analysis.tree.errors]
+
+
+def explain_json(analysis: Analysis, kb: KnowledgeBase) -> dict[str, Any]:
+    """The whole explanation as one object (tests and library use; the CLI streams it)."""
+    return {
+        "stages": _stages_json(analysis),
+        "instructions": [_instruction_json(analysis, kb, ins, line) for ins, line in iter_lines(analysis, kb)],
+        "errors": _errors_json(analysis),
+    }
+
+
+def stream_json(analysis: Analysis, kb: KnowledgeBase, concise: bool = False) -> Iterator[str]:
+    """:func:`explain_json` as text, one instruction at a time."""
+    yield '{\n  "stages": ' + json.dumps(_stages_json(analysis), ensure_ascii=False) + ',\n  "instructions": ['
+    first = True
+    for ins, line in iter_lines(analysis, kb):
+        if concise:
+            item: dict[str, Any] = {"range": _range(analysis, ins.start, ins.end), "line": line.line,
+                                    "instruction": ins.name, "purpose": md.plain(line.purpose),
+                                    "why": md.plain(line.why)}
+        else:
+            item = _instruction_json(analysis, kb, ins, line)
+        yield ("\n    " if first else ",\n    ") + json.dumps(item, ensure_ascii=False)
+        first = False
+    yield '\n  ],\n  "errors": ' + json.dumps(_errors_json(analysis), ensure_ascii=False) + "\n}\n"
+
+
+# -- Markdown ------------------------------------------------------------------------------------
+def stream_markdown(analysis: Analysis, kb: KnowledgeBase, title: str, concise: bool = False) -> Iterator[str]:
+    """The walkthrough, one instruction at a time; ``title`` is Markdown (escaped by the caller)."""
+    yield f"# Explained: {title}\n\n"
     current_stage = None
-    noted: set[str] = set()  # an instruction's general pitfalls are shown at its first use only
     if analysis.preamble:
-        out += ["## Before the first stage (global scope)", ""]
-    for ins in analysis.tree.instructions:
+        yield "## Before the first stage (global scope)\n\n"
+    for ins, line in iter_lines(analysis, kb, with_comment=False):
+        out: list[str] = []
         stage = analysis.stage_of(ins)
         if stage is not current_stage and stage is not None:
             current_stage = stage
             base = stage.image.text if stage.image else "?"
             name = f" {md.code(stage.name.text)}" if stage.name else ""
             out += [f"## Stage {stage.index}{name} (from {md.code(base)})", ""]
-        head, parts = explain_instruction(analysis, kb, ins)
-        block = "\n".join(f"# {c}" for c in ins.comments) + ("\n" if ins.comments else "") + _source(analysis, ins)
+        block = "\n".join(f"# {c}" for c in _comment_lines(ins)) + ("\n" if ins.comments else "") + _source(analysis, ins)
         out += [md.fenced(block, "dockerfile"), ""]
-        if head.summary and not head.purpose:
-            out += [head.summary, ""]
-        if head.purpose:
-            out += [f"**Purpose:** {_one_line(head.purpose)}", ""]
-        if head.why:
-            out += [f"**Why:** {_one_line(head.why)}", ""]
-        for specific in head.specifics:
-            out.append(f"- {specific}")
-        if head.specifics:
-            out.append("")
-        if parts:
-            out += ["**In this instruction:**", ""]
-            for part in parts:
-                out.append(f"- {md.code(analysis.text[part.start:part.end])}: {_detail_text(part)}")
-            out.append("")
-        notes = _notes(head, parts, with_head_notes=ins.name not in noted)
-        noted.add(ins.name)
-        if notes:
-            out += ["**Notes:**", ""] + [f"- {n}" for n in notes] + [""]
+        if line.purpose:
+            out += [f"**Purpose:** {line.purpose}", ""]
+        if line.why:
+            out += [f"**Why:** {line.why}", ""]
+        if not concise:
+            links = unmentioned_links(line)
+            if links:
+                out += ["**Lines:** " + "; ".join(text for _, text in links) + ".", ""]
+            options = [(o, t) for o, t in line.options if o.split(" ")[0] not in line.why and o not in line.purpose]
+            if options:
+                out += ["**Options:** " + "; ".join(f"{md.code(option)}: {text.rstrip('.')}"
+                                                   for option, text in options[:3]) + ".", ""]
+            if line.notes:
+                out += [f"- ⚠ {note}" for note in line.notes] + [""]
+        yield "\n".join(out) + "\n"
     if analysis.tree.errors:
-        out += ["## Problems", ""]
+        problems = ["## Problems", ""]
         for problem in analysis.tree.errors:
-            line = analysis.lines.position(problem.start)[0] + 1
-            out.append(f"- line {line}: {md.escape(problem.message)}")
-        out.append("")
-    return "\n".join(out).rstrip() + "\n"
+            number = analysis.lines.position(problem.start)[0] + 1
+            problems.append(f"- line {number}: {md.escape(problem.message)}")
+        yield "\n".join(problems) + "\n"
 
 
+def _comment_lines(ins: Instruction) -> list[str]:
+    return list(ins.comments[-6:])
+
+
+def explain_markdown(analysis: Analysis, kb: KnowledgeBase, title: str, concise: bool = False) -> str:
+    return "".join(stream_markdown(analysis, kb, title, concise)).rstrip() + "\n"
+
+
+# -- the command -----------------------------------------------------------------------------------
 def run(args: argparse.Namespace) -> int:
     from .cli_io import CliError, read_source, write_stdout
     import sys
@@ -151,19 +180,38 @@ def run(args: argparse.Namespace) -> int:
         roots.append(Path(folder))
     kb = KnowledgeBase(roots)
     analysis = Analysis(text, Path(args.file) if args.file not in (None, "-") else None)
+    concise = bool(getattr(args, "concise", False))
+    chunks: Iterator[str]
     if args.format == "json":
-        output = json.dumps(explain_json(analysis, kb), indent=2, ensure_ascii=False) + "\n"
+        chunks = stream_json(analysis, kb, concise)
     else:
-        output = explain_markdown(analysis, kb, title)
+        chunks = stream_markdown(analysis, kb, title, concise)
     for problem in kb.problems:
         print(f"docksense: warning: {problem}", file=sys.stderr)
-    write_stdout(output)
+    _write_all(chunks, write_stdout)
+    if analysis.tree.errors:
+        return 1
     return 0
 
 
+def _write_all(chunks: Iterator[str], write: Callable[[str], None], batch: int = 1 << 16) -> None:
+    """Write chunks as they come, in batches of about ``batch`` characters."""
+    pending: list[str] = []
+    size = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= batch:
+            write("".join(pending))
+            pending, size = [], 0
+    if pending:
+        write("".join(pending))
+
+
 def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("explain", help="explain a Dockerfile part by part (Purpose / Why)")
+    parser = commands.add_parser("explain", help="explain a Dockerfile line by line (Purpose / Why)")
     parser.add_argument("file", nargs="?", metavar="FILE", help="a Dockerfile, or - for stdin (default: a bundled example)")
     parser.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    parser.add_argument("--concise", action="store_true", help="only Purpose and Why per line")
     parser.add_argument("--knowledge", action="append", metavar="DIR", help="an extra knowledge directory (repeatable)")
     parser.set_defaults(run=run)

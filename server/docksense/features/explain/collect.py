@@ -18,9 +18,11 @@ from .variables import variable_explanations
 _MEMO = "explain.instruction"
 
 
-def explain_instruction(analysis: Analysis, kb: KnowledgeBase, ins: Instruction) -> tuple[Explanation, list[Explanation]]:
-    """The instruction's own explanation and those of its parts, in document order (cached)."""
-    memo = analysis.memo.setdefault((_MEMO, id(kb)), {})
+def explain_instruction(analysis: Analysis, kb: KnowledgeBase, ins: Instruction,
+                        cache: bool = True) -> tuple[Explanation, list[Explanation]]:
+    """The instruction's own explanation and those of its parts, in document order (cached
+    unless ``cache`` is False: ``explain`` visits each instruction once and streams)."""
+    memo = analysis.memo.setdefault((_MEMO, id(kb)), {}) if cache else {}
     cached = memo.get(id(ins))  # type: ignore[union-attr]
     if cached is not None:
         return cached

@@ -11,8 +11,8 @@ from ...knowledge import KnowledgeBase, find_part
 from ...syntax import Instruction
 from .. import markdown as md
 from .model import Explanation
-from .paths import path_explanation
 from .packages import package_explanation
+from .paths import path_explanation
 
 
 def command_explanations(analysis: Analysis, kb: KnowledgeBase, ins: Instruction) -> list[Explanation]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from ...knowledge import KnowledgeBase
 from .model import Explanation
 
@@ -17,7 +15,7 @@ def _candidates(text: str) -> list[str]:
     return out
 
 
-def path_explanation(kb: KnowledgeBase, text: str, start: int, end: int) -> Optional[Explanation]:
+def path_explanation(kb: KnowledgeBase, text: str, start: int, end: int) -> Explanation | None:
     if not text.startswith(("/", "'/", '"/')):
         return None
     for candidate in _candidates(text):

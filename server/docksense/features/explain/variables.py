@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from ...analysis import Analysis
 from ...analysis.scopes import apply_modifier
+from ...analysis.shell.runs import run_shell
 from ...knowledge import KnowledgeBase
 from ...syntax import Instruction, VarRef
 from .. import markdown as md
 from .model import Explanation
+from .shell_variables import as_var_ref, shell_reference_explanations
 
 _MODIFIER_FORM = {
     "": "${var}", ":-": "${var:-word}", "-": "${var-word}", ":+": "${var:+word}", "+": "${var+word}",
@@ -22,20 +24,51 @@ def _line(analysis: Analysis, offset: int) -> int:
 
 
 def variable_explanations(analysis: Analysis, kb: KnowledgeBase, ins: Instruction) -> list[Explanation]:
-    out = []
+    """``$NAME`` references: the shell's own (in shell code, read with the shell's quoting and
+    resolved against the variables the shell sets) and the builder's (everything else)."""
+    out: list[Explanation] = []
+    covered: set[int] = set()
+    shell_code: tuple[int, int] | None = None
+    target = ins.trigger if ins.trigger is not None else ins
+    if target.name in _SHELL_CODE:
+        if target.form != "exec":
+            shell_code = target.args_span()
+        shell_refs, covered = shell_reference_explanations(
+            analysis, kb, ins, lambda ref: _name(analysis, kb, ins, ref))
+        out.extend(shell_refs)
+    for ref in _shell_var_refs(analysis, ins, covered):
+        _signs(kb, ref, out)
     for ref in ins.variables:
-        if not ref.name:
+        if not ref.name or ref.name_start in covered:
             continue
-        out.append(_name(analysis, kb, ins, ref))
-        sign = kb.get("substitution", "${var}" if ref.braced else "$var")
-        if sign is not None:  # the ``$`` / ``${`` before the name
-            out.append(Explanation.from_knowledge(ref.start, ref.name_start, sign.name, "variable substitution", sign))
-        if ref.braced and ref.modifier:
-            form = _substitution(kb, ref)
-            if form is not None:
-                out.append(form)
+        if shell_code is not None and shell_code[0] <= ref.start < shell_code[1]:
+            continue  # shell text: the shell's reading above is the right one
+        in_flag = shell_code is not None and ref.start < shell_code[0]
+        out.append(_name(analysis, kb, ins, ref, in_flag=in_flag))
+        _signs(kb, ref, out)
     out.extend(_escaped_dollars(analysis, kb, ins))
     return out
+
+
+_SHELL_CODE = frozenset({"RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"})
+
+
+def _shell_var_refs(analysis: Analysis, ins: Instruction, covered: set[int]) -> list[VarRef]:
+    """The shell's references that the shell expands, shaped like BuildKit's (for their signs)."""
+    if not covered:
+        return []
+    return [as_var_ref(ref) for ref in run_shell(analysis, ins).references if ref.ref.kind == "expand" and ref.name]
+
+
+def _signs(kb: KnowledgeBase, ref: VarRef, out: list[Explanation]) -> None:
+    """The ``$`` / ``${`` before the name, and the ``:-word`` after it."""
+    sign = kb.get("substitution", "${var}" if ref.braced else "$var")
+    if sign is not None:
+        out.append(Explanation.from_knowledge(ref.start, ref.name_start, sign.name, "variable substitution", sign))
+    if ref.braced and ref.modifier:
+        form = _substitution(kb, ref)
+        if form is not None:
+            out.append(form)
 
 
 def _escaped_dollars(analysis: Analysis, kb: KnowledgeBase, ins: Instruction) -> list[Explanation]:
@@ -80,15 +113,15 @@ def _substitution(kb: KnowledgeBase, ref: VarRef) -> Explanation | None:
     return Explanation.from_knowledge(ref.name_end, ref.end, entry.name, "variable substitution", entry)
 
 
-def _name(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, ref: VarRef) -> Explanation:
+def _name(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, ref: VarRef, in_flag: bool = False) -> Explanation:
     entry = kb.get("arg", ref.name) or kb.get("env", ref.name)
     out = Explanation.from_knowledge(ref.name_start, ref.name_end, "$" + ref.name, "variable", entry)
     if entry is None:
         out.summary = "A variable reference."
         out.docs = "https://docs.docker.com/reference/dockerfile/#environment-replacement"
     target = ins
-    shell_expands = target.name in ("RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK") or (
-        target.trigger is not None and target.trigger.name in ("RUN", "CMD", "ENTRYPOINT"))
+    shell_expands = not in_flag and (target.name in ("RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK") or (
+        target.trigger is not None and target.trigger.name in ("RUN", "CMD", "ENTRYPOINT")))
     resolution = analysis.scopes.resolve(ref.name, ins)
     status = resolution.status
     definition = resolution.definition
@@ -134,7 +167,10 @@ def _name(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, ref: VarRef) 
         result = apply_modifier(resolution.value, ref.modifier, word)
         if result is not None and ref.modifier not in (":?", "?"):
             out.specifics.append(f"With {md.code('${' + ref.name + ref.modifier + word + '}')} it gives {md.code(result)}.")
-    if ins.form == "exec" or (ins.trigger is not None and ins.trigger.form == "exec"):
+    if in_flag:
+        out.specifics.append("Expanded by the builder: a flag's value is expanded from ARG and ENV before the "
+                             "instruction runs (unlike the command text, which the shell expands).")
+    elif ins.form == "exec" or (ins.trigger is not None and ins.trigger.form == "exec"):
         out.specifics.append("In exec form nothing expands variables: the program receives the text literally.")
     elif shell_expands:
         out.specifics.append("Expanded by the shell when the command runs, not by the builder.")

@@ -1,0 +1,273 @@
+"""Reading cmd.exe and PowerShell code, the shells of Windows containers.
+
+A Windows base image runs shell-form RUN/CMD/ENTRYPOINT with ``cmd /S /C``, and Dockerfiles
+commonly switch to PowerShell with ``SHELL ["powershell", "-Command", ...]``. Their code is not
+POSIX sh: ``$ErrorActionPreference = 'Stop'; Invoke-WebRequest -Uri ... -OutFile x.zip`` has
+assignments, cmdlets with ``-Parameter value`` pairs, ``;`` and pipelines; cmd has ``&&``, ``&``,
+``set NAME=value`` and ``^`` escapes. This module splits such code into statements with their
+words and offsets (into the text it was given), tolerant of anything half-typed: unbalanced
+quotes or brackets end at the end of the text. It never evaluates anything.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import attrs
+
+MAX_STATEMENTS = 2000  # a body longer than this is summarised by its first statements
+
+
+@attrs.frozen
+class WinWord:
+    text: str  # quotes removed for simple quoted strings
+    raw: str
+    start: int
+    end: int
+
+
+@attrs.frozen
+class WinStatement:
+    """One command, assignment or method call.
+
+    ``kind`` is ``command`` (``words[0]`` is the cmdlet or program), ``assignment``
+    (``target`` = ``value``: ``$ErrorActionPreference``, ``$env:PATH``, cmd's ``set X=1``) or
+    ``call`` (``[Environment]::SetEnvironmentVariable(...)``: ``target`` is the method,
+    ``words`` its arguments). ``shell`` is ``powershell`` or ``cmd``.
+    """
+
+    kind: str
+    shell: str
+    words: tuple[WinWord, ...] = ()
+    target: str = ""
+    value: str = ""
+    start: int = 0
+    end: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.words[0].text if self.kind == "command" and self.words else self.target
+
+
+def shell_kind(shell: list[str]) -> Optional[str]:
+    """``powershell`` or ``cmd`` for a SHELL array, None for a POSIX shell."""
+    if not shell:
+        return None
+    program = shell[0].replace("\\", "/").rsplit("/", 1)[-1].lower()
+    if program.endswith(".exe"):
+        program = program[:-4]
+    if program in ("powershell", "pwsh"):
+        return "powershell"
+    if program == "cmd":
+        return "cmd"
+    return None
+
+
+# -- PowerShell ------------------------------------------------------------------------------
+_PS_ASSIGN = re.compile(r"(\$[\w:]+(?:\.[\w]+)*|\$\{[^}]*\})\s*([+\-*/]?=)(?!=)")
+_PS_CALL = re.compile(r"(\[[\w.]+\]::\w+)\s*\(")
+_PS_SEPARATORS = (";", "\n", "|", "&&", "||")
+
+
+def parse_powershell(text: str, base: int = 0) -> list[WinStatement]:
+    """Statements of PowerShell code; offsets are ``base`` + index into ``text``."""
+    out: list[WinStatement] = []
+    for start, end in _split(text, "powershell"):
+        if len(out) >= MAX_STATEMENTS:
+            break
+        chunk = text[start:end]
+        lead = len(chunk) - len(chunk.lstrip())
+        chunk = chunk.strip()
+        if not chunk or chunk.startswith("#"):
+            continue
+        s = start + lead
+        assign = _PS_ASSIGN.match(chunk)
+        if assign:
+            value = chunk[assign.end():].strip()
+            out.append(WinStatement("assignment", "powershell", (), assign.group(1), value, base + s, base + s + len(chunk)))
+            continue
+        call = _PS_CALL.match(chunk)
+        if call:
+            inner_start = call.end()
+            inner_end = _balanced_end(chunk, inner_start - 1)
+            args = [w for w in _words(chunk[inner_start:inner_end], base + s + inner_start, "powershell", commas=True)]
+            out.append(WinStatement("call", "powershell", tuple(args), call.group(1), "", base + s, base + s + len(chunk)))
+            continue
+        words = _words(chunk, base + s, "powershell")
+        if words and words[0].text in ("&", "."):
+            words = words[1:]  # the call operator: the next word is the command
+        if words:
+            out.append(WinStatement("command", "powershell", tuple(words), "", "", base + s, base + s + len(chunk)))
+    return out
+
+
+# -- cmd ---------------------------------------------------------------------------------------
+_CMD_SET = re.compile(r"set\s+(/[ap]\s+)?\"?([^=\"\s]+)=(.*?)\"?$", re.IGNORECASE | re.S)
+
+
+def parse_cmd(text: str, base: int = 0) -> list[WinStatement]:
+    """Statements of cmd.exe code (``a && b & c | d``); ``powershell -Command "..."`` inside it
+    is read as PowerShell too."""
+    out: list[WinStatement] = []
+    for start, end in _split(text, "cmd"):
+        if len(out) >= MAX_STATEMENTS:
+            break
+        chunk = text[start:end]
+        lead = len(chunk) - len(chunk.lstrip())
+        chunk = chunk.strip()
+        if not chunk or chunk.lower().startswith(("rem ", "::")) or chunk.lower() == "rem":
+            continue
+        s = start + lead
+        if chunk.startswith("@"):
+            chunk, s = chunk[1:], s + 1
+        match = _CMD_SET.match(chunk)
+        if match:
+            out.append(WinStatement("assignment", "cmd", (), match.group(2), match.group(3).strip(), base + s,
+                                    base + s + len(chunk)))
+            continue
+        words = _words(chunk, base + s, "cmd")
+        if not words:
+            continue
+        out.append(WinStatement("command", "cmd", tuple(words), "", "", base + s, base + s + len(chunk)))
+        out.extend(nested_powershell(words))
+    return out
+
+
+def nested_powershell(words: tuple[WinWord, ...] | list[WinWord]) -> list[WinStatement]:
+    """``powershell -Command "a; b"`` (from cmd or an exec-form array): the script's statements."""
+    if not words or shell_kind([words[0].text]) != "powershell":
+        return []
+    for index, word in enumerate(words[1:], start=1):
+        if word.text.lower() in ("-command", "-c") and index + 1 < len(words):
+            rest = words[index + 1:]
+            if len(rest) == 1:
+                script = rest[0]
+                offset = script.start + (1 if script.raw[:1] in "'\"" else 0)
+                return parse_powershell(script.text, offset)
+            first, last = rest[0], rest[-1]
+            joined = " ".join(w.raw for w in rest)
+            if len(joined) == last.end - first.start:
+                return parse_powershell(joined, first.start)
+            return parse_powershell(joined, first.start)
+    return []
+
+
+# -- shared lexing -----------------------------------------------------------------------------
+def _split(text: str, shell: str) -> list[tuple[int, int]]:
+    """Spans of statements between separators outside quotes and brackets."""
+    spans = []
+    depth = 0
+    quote = ""
+    start = 0
+    i = 0
+    n = len(text)
+    escape = "`" if shell == "powershell" else "^"
+    while i < n:
+        c = text[i]
+        if quote:
+            if c == escape and i + 1 < n:
+                i += 2
+                continue
+            if c == quote:
+                if shell == "powershell" and i + 1 < n and text[i + 1] == quote:
+                    i += 2  # '' or "" inside a string is a literal quote
+                    continue
+                quote = ""
+            i += 1
+            continue
+        if c == escape and i + 1 < n:
+            i += 2
+            continue
+        if c in "'\"" and not (shell == "cmd" and c == "'"):
+            quote = c
+        elif c in "([{" and shell == "powershell":
+            depth += 1
+        elif c in ")]}" and shell == "powershell":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            sep = ""
+            if text.startswith("&&", i) or text.startswith("||", i):
+                sep = text[i:i + 2]
+            elif c in "|\n" or (c == ";" and shell == "powershell") or (c == "&" and shell == "cmd"):
+                sep = c
+            if sep:
+                spans.append((start, i))
+                i += len(sep)
+                start = i
+                continue
+        i += 1
+    spans.append((start, n))
+    return spans
+
+
+def _words(text: str, base: int, shell: str, commas: bool = False) -> list[WinWord]:
+    out = []
+    i = 0
+    n = len(text)
+    escape = "`" if shell == "powershell" else "^"
+    while i < n:
+        while i < n and (text[i].isspace() or (commas and text[i] == ",")):
+            i += 1
+        if i >= n:
+            break
+        start = i
+        depth = 0
+        quote = ""
+        while i < n:
+            c = text[i]
+            if quote:
+                if c == escape and i + 1 < n:
+                    i += 2
+                    continue
+                if c == quote:
+                    quote = ""
+                i += 1
+                continue
+            if c == escape and i + 1 < n:
+                i += 2
+                continue
+            if c in "'\"" and not (shell == "cmd" and c == "'"):
+                quote = c
+            elif c in "([{" and shell == "powershell":
+                depth += 1
+            elif c in ")]}" and shell == "powershell":
+                depth = max(0, depth - 1)
+            elif depth == 0 and (c.isspace() or (commas and c == ",")):
+                break
+            i += 1
+        raw = text[start:i]
+        out.append(WinWord(_unquote(raw, shell), raw, base + start, base + i))
+    return out
+
+
+def _unquote(raw: str, shell: str) -> str:
+    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"" and not (shell == "cmd" and raw[0] == "'"):
+        inner = raw[1:-1]
+        if shell == "powershell":
+            return inner.replace(raw[0] * 2, raw[0]).replace("`\"", "\"")
+        return inner
+    return raw
+
+
+def _balanced_end(text: str, open_at: int) -> int:
+    depth = 0
+    quote = ""
+    for i in range(open_at, len(text)):
+        c = text[i]
+        if quote:
+            if c == quote:
+                quote = ""
+            continue
+        if c in "'\"":
+            quote = c
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(text)
+
+
+__all__ = ["WinStatement", "WinWord", "nested_powershell", "parse_cmd", "parse_powershell", "shell_kind"]
