@@ -8,8 +8,8 @@ can point at the exact word. The shell text itself is parsed by :mod:`.shell`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 import attrs
 
@@ -36,8 +36,7 @@ def is_posix_shell(shell: list[str]) -> bool:
     if not shell:
         return True
     program = shell[0].replace("\\", "/").rsplit("/", 1)[-1].lower()
-    if program.endswith(".exe"):
-        program = program[:-4]
+    program = program.removesuffix(".exe")
     return program not in _NON_POSIX
 
 
@@ -80,6 +79,46 @@ def _command_text(ins: Instruction) -> tuple[str, int]:
     return ins.args, ins.args_offset
 
 
+@attrs.frozen
+class ShellText:
+    """One piece of shell code of an instruction and the way from its offsets to the document.
+
+    ``source`` is ``shell`` (the shell-form text), ``heredoc`` (a RUN heredoc body that a
+    shell reads) or ``exec-script`` (the script of ``["sh", "-c", "..."]``).
+    """
+
+    text: str
+    to_doc: Callable[[int, int], tuple[int, int]] = attrs.field(eq=False, repr=False)
+    source: str
+
+
+def shell_texts(ins: Instruction, posix_shell: bool = True) -> list[ShellText]:
+    """The shell code of ``ins`` (an ONBUILD trigger's, for ONBUILD), in document order.
+
+    With ``posix_shell`` False (a PowerShell or cmd SHELL) there is none to read as sh.
+    """
+    if ins.trigger is not None:
+        return shell_texts(ins.trigger, posix_shell)
+    if ins.name not in SHELL_INSTRUCTIONS or ins.name == "SHELL":
+        return []
+    if ins.json is not None:
+        script = _exec_script(ins)
+        return [script] if script is not None else []
+    if not posix_shell:
+        return []
+    out: list[ShellText] = []
+    text, base = _command_text(ins)
+    if text:
+        out.append(ShellText(text, _joined_mapper(ins, base), "shell"))
+    if ins.name == "RUN" and ins.heredocs:
+        first_program = next((c.words[0].text for c in parse_shell(text).commands if c.words), "") if text else ""
+        for doc in ins.heredocs:
+            if first_program and first_program not in _SHELLS:
+                continue  # the body is another program's input (python <<EOF ...)
+            out.append(ShellText(doc.content, _linear_mapper(doc.body_start), "heredoc"))
+    return out
+
+
 def locate_commands(ins: Instruction, posix_shell: bool = True) -> list[Located]:
     """Every simple command in ``ins`` (an ONBUILD trigger is looked at through its trigger).
 
@@ -92,27 +131,24 @@ def locate_commands(ins: Instruction, posix_shell: bool = True) -> list[Located]
     out: list[Located] = []
     if ins.json is not None:
         out.extend(_exec_form(ins))
-        return out
-    if not posix_shell or ins.name == "SHELL":  # SHELL itself is only read in its JSON form
-        return out
-    text, base = _command_text(ins)
-    first_program = ""
-    if text:
-        mapper = _joined_mapper(ins, base)
-        script = parse_shell(text)
-        for command in script.commands:
-            out.append(Located(command, mapper, "shell"))
-            if not first_program and command.words:
-                first_program = command.words[0].text
-    if ins.name == "RUN":
-        for doc in ins.heredocs:
-            if first_program and first_program not in _SHELLS:
-                continue  # the body is another program's input (python <<EOF ...)
-            body = doc.content
-            mapper = _linear_mapper(doc.body_start)
-            for command in parse_shell(body).commands:
-                out.append(Located(command, mapper, "heredoc"))
+    for piece in shell_texts(ins, posix_shell):
+        for command in parse_shell(piece.text).commands:
+            out.append(Located(command, piece.to_doc, piece.source))
     return out
+
+
+def _exec_script(ins: Instruction) -> ShellText | None:
+    """``["sh", "-c", "script"]``: the script is shell code; mapped when the literal has no escapes."""
+    items = ins.json.items if ins.json is not None else []
+    if len(items) < 3:
+        return None
+    program = items[0].text.rsplit("/", 1)[-1]
+    if program in ("sh", "bash", "ash", "dash", "zsh") and items[1].text.startswith("-") and "c" in items[1].text:
+        script_item = items[2]
+        literal_len = script_item.end - script_item.start - 2
+        if literal_len == len(script_item.text):
+            return ShellText(script_item.text, _linear_mapper(script_item.start + 1), "exec-script")
+    return None
 
 
 def _exec_form(ins: Instruction) -> list[Located]:
@@ -126,16 +162,4 @@ def _exec_form(ins: Instruction) -> list[Located]:
         inner_end = max(inner_start, item.end - 1)
         words.append(Word(item.text, item.text, inner_start, inner_end))
     command = SimpleCommand(tuple(words), start=words[0].start, end=words[-1].end, context="exec")
-    identity = _linear_mapper(0)
-    out = [Located(command, identity, "exec")]
-    # ["sh", "-c", "script"]: the script is shell code; map it when the literal has no escapes.
-    program = items[0].text.rsplit("/", 1)[-1]
-    if program in ("sh", "bash", "ash", "dash", "zsh") and len(items) >= 3 and items[1].text.startswith("-") \
-            and "c" in items[1].text:
-        script_item = items[2]
-        literal_len = script_item.end - script_item.start - 2
-        if literal_len == len(script_item.text):
-            mapper = _linear_mapper(script_item.start + 1)
-            for command in parse_shell(script_item.text).commands:
-                out.append(Located(command, mapper, "exec-script"))
-    return out
+    return [Located(command, _linear_mapper(0), "exec")]
