@@ -151,6 +151,8 @@ TABLE = {
         ("ARG GO=1\nFROM a\nARG |", ["GO", "TARGETARCH"], []),
         ("FROM a\nENV PYTHON|", ["PYTHONUNBUFFERED"], []),
         ("FROM a\nSHELL |", ['["/bin/bash", "-o", "pipefail", "-c"]'], []),
+        ("FROM a\nLABEL org.opencontainers.image.so|", ["org.opencontainers.image.source"], []),
+        ("FROM a\nEXPOSE |", ["8080", "443"], []),
     ],
 }
 
@@ -187,6 +189,12 @@ def test_apply_edits_replace_the_typed_text():
     for source, label, expected in cases:
         text, analysis, items = probe(source)
         assert apply(text, analysis, pick(items, label)) == expected, source
+
+
+def test_keyword_in_front_of_arguments_is_replaced_whole():
+    text, analysis, items = probe("FROM a\nR|UN apt-get update", SNIPPETS)
+    assert apply(text, analysis, pick(items, "RUN")) == "FROM a\nRUN apt-get update"
+    assert all(i.insert_text_format != types.InsertTextFormat.Snippet for i in items)
 
 
 def test_keywords_follow_the_file_casing():

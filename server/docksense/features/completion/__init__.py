@@ -38,7 +38,8 @@ def candidates(analysis: Analysis, kb: KnowledgeBase, offset: int) -> tuple[Cont
         if ctx.onbuild:
             typed = typed.rsplit(None, 1)[-1] if typed and not typed[-1].isspace() else ""
             typed = typed if typed.isalpha() else ""
-        return ctx, [_at(c, ctx.offset - len(typed)) for c in keyword_candidates(analysis, ctx, typed)]
+        found = [_at(c, ctx.offset - len(typed)) for c in keyword_candidates(analysis, ctx, typed)]
+        return ctx, _over_written_keyword(analysis, ctx, found)
     if ctx.kind == "directive":
         return ctx, directive_candidates(analysis, kb, ctx)
     if ctx.kind == "comment":
@@ -48,6 +49,28 @@ def candidates(analysis: Analysis, kb: KnowledgeBase, offset: int) -> tuple[Cont
     if ctx.kind == "arguments":
         return ctx, argument_candidates(analysis, kb, ctx)
     return ctx, []
+
+
+def _over_written_keyword(analysis: Analysis, ctx: Context, found: list[Candidate]) -> list[Candidate]:
+    """With the cursor in a keyword that already has arguments after it (``R|UN apt-get``),
+    an item replaces the whole keyword and adds no space; snippets are left out."""
+    ins = ctx.top
+    if ins is not None and ins.name == "ONBUILD" and ins.trigger is not None and ctx.onbuild:
+        ins = ins.trigger
+    if ins is None or not ins.keyword_start <= ctx.offset <= ins.keyword_end:
+        return found
+    rest = analysis.text[ins.keyword_end: analysis.lines.ends[analysis.lines.line_of(ctx.offset)]]
+    if not rest.strip():
+        return found
+    out = []
+    for candidate in found:
+        if candidate.snippet_only:
+            continue
+        candidate.insert = candidate.label
+        candidate.start = ins.keyword_start
+        candidate.end = ins.keyword_end
+        out.append(candidate)
+    return out
 
 
 def _at(candidate: Candidate, start: int) -> Candidate:
@@ -102,9 +125,13 @@ def _item(analysis: Analysis, c: Candidate, ctx: Context, encoding: str, client:
     start = c.start if c.start is not None else ctx.offset
     if start > ctx.offset or start < ctx.line_start:
         return None
-    edit_range = ranges.get(start)
+    end = c.end if c.end is not None and c.end >= ctx.offset and analysis.lines.line_of(c.end) == analysis.lines.line_of(start) \
+        else ctx.offset
+    edit_range = ranges.get(start) if end == ctx.offset else None
     if edit_range is None:
-        edit_range = ranges[start] = to_range(analysis.lines, start, ctx.offset, encoding)
+        edit_range = to_range(analysis.lines, start, end, encoding)
+        if end == ctx.offset:
+            ranges[start] = edit_range
     use_snippet = bool(c.snippet) and client.snippets
     new_text = c.snippet if use_snippet else (c.insert or c.label)
     item = types.CompletionItem(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ...analysis import Analysis
-from ...analysis.stages import stage_named
 from ...knowledge import KnowledgeBase
 from ...syntax import Instruction
 from .context import Context, typed_start
@@ -17,6 +16,22 @@ from .shell import shell_candidates
 # Where the builder (or the shell) expands variables; exec-form RUN/CMD/ENTRYPOINT get none.
 _NO_EXPANSION_IN_EXEC = frozenset({"RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK", "SHELL"})
 _SHELL_CODE = frozenset({"RUN", "CMD", "ENTRYPOINT"})
+# The pre-defined annotation keys of the OCI image spec (annotations.md), which registries and
+# scanners read from image labels.
+OCI_LABELS = (
+    ("org.opencontainers.image.source", "URL of the source code the image was built from"),
+    ("org.opencontainers.image.description", "human-readable description of the software in the image"),
+    ("org.opencontainers.image.title", "human-readable title of the image"),
+    ("org.opencontainers.image.version", "version of the packaged software"),
+    ("org.opencontainers.image.revision", "source control revision (commit) the image was built from"),
+    ("org.opencontainers.image.licenses", "SPDX license expression of the software in the image"),
+    ("org.opencontainers.image.authors", "people or organisation responsible for the image"),
+    ("org.opencontainers.image.vendor", "who distributes the image"),
+    ("org.opencontainers.image.url", "where to find more information on the image"),
+    ("org.opencontainers.image.documentation", "URL of the image's documentation"),
+    ("org.opencontainers.image.created", "date and time the image was built (RFC 3339)"),
+    ("org.opencontainers.image.base.name", "reference of the image this one is based on"),
+)
 SHELLS = (
     ('["/bin/bash", "-o", "pipefail", "-c"]', "bash; a failing command anywhere in a pipe fails the RUN"),
     ('["/bin/sh", "-c"]', "the default shell on Linux"),
@@ -55,14 +70,12 @@ def argument_candidates(analysis: Analysis, kb: KnowledgeBase, ctx: Context) -> 
         if variables is not None:
             return variables
 
-    args = [t for t in previous if not (in_flags and t.startswith("--"))] if in_flags else _after_flags(previous)
+    args = _after_flags(previous)
     start = typed_start(analysis, ctx, current)
     if start is None:
         return []
     name = ins.name
     out: list[Candidate] = []
-    if in_flags and not current and not args and name not in ("HEALTHCHECK",):
-        pass
     if name == "FROM":
         out = _from(analysis, kb, ins, args, current, start)
     elif name in _SHELL_CODE:
@@ -95,6 +108,9 @@ def argument_candidates(analysis: Analysis, kb: KnowledgeBase, ctx: Context) -> 
     elif name == "EXPOSE":
         out = [Candidate(e.name, Kind.Value, detail=_short(e.summary), start=start, data={"id": e.id})
                for e in kb.all_of("port")]
+    elif name == "LABEL" and "=" not in current:
+        out = [Candidate(key, Kind.Property, insert=key + "=", detail=why, sort=f"{i:02d}", start=start)
+               for i, (key, why) in enumerate(OCI_LABELS)]
     elif name == "SHELL" and not args and not current:
         out = [Candidate(text, Kind.Value, detail=why, sort=f"{i}", start=start) for i, (text, why) in enumerate(SHELLS)]
     return out
@@ -164,9 +180,10 @@ def _arg_names(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, start: i
                 out.append(Candidate(name, Kind.Variable, detail=f"global ARG = {value}", sort="0", start=start,
                                      data={"offset": definition.pair.key_start} if definition.pair else None))
     for entry in kb.all_of("arg"):
-        if entry.name not in declared and entry.name.isupper() or entry.name not in declared and not entry.name.endswith("_proxy"):
-            out.append(Candidate(entry.name, Kind.Variable, detail=_short(entry.summary), sort="1", start=start,
-                                 data={"id": entry.id}))
+        if entry.name in declared or entry.name.endswith("_proxy"):  # the upper-case proxy names suffice
+            continue
+        out.append(Candidate(entry.name, Kind.Variable, detail=_short(entry.summary), sort="1", start=start,
+                             data={"id": entry.id}))
     return out
 
 
@@ -175,4 +192,4 @@ def _short(text: str, limit: int = 100) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-__all__ = ["argument_candidates", "stage_named"]
+__all__ = ["argument_candidates"]

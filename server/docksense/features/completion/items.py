@@ -60,3 +60,4 @@ class Candidate:
     deprecated: bool = False
     data: Optional[dict[str, Any]] = None  # for resolve: {"id": entry id, "path": [...], ...}
     start: Optional[int] = None  # overrides the context's replace start
+    end: Optional[int] = None  # replace up to here (past the cursor: the rest of the word); default the cursor
