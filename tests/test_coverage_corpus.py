@@ -14,6 +14,9 @@ from .conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 import corpus_coverage  # noqa: E402  (bench/corpus_coverage.py)
+import knowledge_coverage  # noqa: E402  (bench/knowledge_coverage.py)
+
+pytestmark = pytest.mark.shared
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +44,18 @@ def test_most_frequent_commands_have_entries(measured):
     # the only names allowed to lack an entry are the files' own scripts and shell functions
     missing = [name for name, _ in top if kb.get("command", name.rsplit("/", 1)[-1]) is None]
     assert all(name.startswith(("_", "./", "/")) or name in ("ddist", "patches") for name in missing), missing
+
+
+@pytest.fixture(scope="module")
+def names():
+    folders = [ROOT.parent / "shared" / "corpus" / "files"]
+    return knowledge_coverage.measure(corpus_coverage.files_under(folders), KnowledgeBase())
+
+
+@pytest.mark.parametrize(("kind", "at_least"), [("package", 6000), ("label", 150), ("image", 1200), ("env", 3500)])
+def test_names_in_the_corpus_are_explained(names, kind, at_least):
+    """Distro packages in install commands, LABEL keys, images in FROM/COPY --from, ENV keys:
+    95% of their occurrences have an entry (the counts guard against a measurement that finds nothing)."""
+    result = names[kind]
+    assert result["occurrences"] >= at_least
+    assert result["share"] >= 0.95, result["unexplained"][:20]
