@@ -110,24 +110,24 @@ def bench_inprocess() -> None:
 
 
 def bench_stdio() -> None:
+    """The same requests to docksense and to rcjsuen's server, over stdio."""
     from lsprotocol import types
-    from pytest_lsp import client_capabilities
-    from pytest_lsp.client import make_test_lsp_client
+
+    from compare_completion_rcjsuen import RCJSUEN, Server
 
     text = big_file(5000)
     lines = text.splitlines()
     middle = instruction_line(lines)
 
-    async def run() -> tuple[list[float], list[float]]:
-        client = make_test_lsp_client()
-        await client.start_io(sys.executable, "-m", "docksense", "serve")
-        await client.initialize_session(types.InitializeParams(capabilities=client_capabilities("visual-studio-code")))
+    async def run(server: Server) -> tuple[list[float], list[float]]:
+        await server.start()
+        client = server.client
         uri = "file:///tmp/bench-completion/Dockerfile"
         client.text_document_did_open(types.DidOpenTextDocumentParams(
             types.TextDocumentItem(uri=uri, language_id="dockerfile", version=1, text=text)))
         ident = types.TextDocumentIdentifier(uri)
         await client.text_document_completion_async(types.CompletionParams(ident, types.Position(0, 0)))
-        await asyncio.sleep(2)  # let the background knowledge load finish, as in a session
+        await asyncio.sleep(3)  # let background loading and the first diagnostics finish, as in a session
         cached = []
         for line, column in positions(text, step=50):
             t0 = time.perf_counter()
@@ -144,12 +144,16 @@ def bench_stdio() -> None:
             t0 = time.perf_counter()
             await client.text_document_completion_async(types.CompletionParams(ident, types.Position(middle, len(probe))))
             typed.append((time.perf_counter() - t0) * 1000)
-        await client.shutdown_session()
+        await server.stop()
         return cached, typed
 
-    cached, typed = asyncio.run(run())
-    print(f"completion round trip over stdio, 5,000-line file, unchanged version: {fmt(cached)}")
-    print(f"edit -> completion round trip over stdio (whole-document change): {fmt(typed)}")
+    servers = [Server("docksense", [sys.executable, "-m", "docksense", "serve"])]
+    if RCJSUEN.exists():
+        servers.append(Server("rcjsuen", ["node", str(RCJSUEN), "--stdio"]))
+    for server in servers:
+        cached, typed = asyncio.run(run(server))
+        print(f"{server.name}: completion round trip over stdio, 5,000-line file, unchanged version: {fmt(cached)}")
+        print(f"{server.name}: edit -> completion round trip over stdio (whole-document change): {fmt(typed)}")
 
 
 BENCHES = {"inprocess": bench_inprocess, "stdio": bench_stdio}
