@@ -213,6 +213,15 @@ def test_snippets_only_for_clients_that_support_them():
     assert cmd.text_edit.new_text == 'CMD ["${1:executable}", "${2:param}"]'
 
 
+def test_flag_snippets_offer_the_closed_sets_as_choices():
+    items = probe("FROM golang AS build\nFROM alpine\nCOPY --|", SNIPPETS)[2]
+    assert pick(items, "--from").text_edit.new_text == "--from=${1|build|}"
+    items = probe("FROM alpine\nRUN --|", SNIPPETS)[2]
+    assert pick(items, "--network").text_edit.new_text == "--network=${1|default,none,host|}"
+    plain = probe("FROM alpine\nRUN --|", PLAIN)[2]
+    assert pick(plain, "--network").text_edit.new_text == "--network="
+
+
 def test_substitution_snippet_escapes_the_dollar():
     items = probe("FROM a\nARG X=1\nRUN echo ${X:|", SNIPPETS)[2]
     assert pick(items, "${X:-word}").text_edit.new_text == "\\${X:-${1:word}\\}"

@@ -57,7 +57,7 @@ def argument_candidates(analysis: Analysis, kb: KnowledgeBase, ctx: Context) -> 
             name, value = found
             if value is None:
                 start = typed_start(analysis, ctx, current)
-                return [] if start is None else flag_name_candidates(kb, ins, current, start)
+                return [] if start is None else flag_name_candidates(kb, ins, current, start, analysis)
             if "$" in value and not value.endswith(",") and _variable_allowed(ins, name):
                 variables = _variables(analysis, ctx, ins, prefix)
                 if variables is not None:
@@ -80,12 +80,12 @@ def argument_candidates(analysis: Analysis, kb: KnowledgeBase, ctx: Context) -> 
         out = _from(analysis, kb, ins, args, current, start)
     elif name in _SHELL_CODE:
         if not args and in_flags and (not current or current.startswith("-")):
-            out = flag_name_candidates(kb, ins, current, start) if name == "RUN" else []
+            out = flag_name_candidates(kb, ins, current, start, analysis) if name == "RUN" else []
         if not current.startswith("-") or args:
             out += shell_candidates(analysis, kb, ctx, ins)
     elif name == "HEALTHCHECK":
         if not args and in_flags:
-            out = flag_name_candidates(kb, ins, current, start)
+            out = flag_name_candidates(kb, ins, current, start, analysis)
             case = keyword_case(analysis, "")
             for word, why in (("CMD", "the command that checks the container"), ("NONE", "disable the base image's check")):
                 out.append(Candidate(word if case == "upper" else word.lower(), Kind.Keyword, insert=(word if case == "upper" else word.lower()) + " ",
@@ -94,7 +94,7 @@ def argument_candidates(analysis: Analysis, kb: KnowledgeBase, ctx: Context) -> 
             out = shell_candidates(analysis, kb, ctx, ins)
     elif name in ("COPY", "ADD"):
         if not args and in_flags:
-            out = flag_name_candidates(kb, ins, current, start)
+            out = flag_name_candidates(kb, ins, current, start, analysis)
     elif name == "ARG":
         if "=" not in current:
             out = _arg_names(analysis, kb, ins, start)
@@ -156,9 +156,9 @@ def _from(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, args: list[st
             return tag_candidates(kb, image, start + len(image) + 1)
         out = []
         if not current.startswith("-") and ins.flag("platform") is None:
-            out += flag_name_candidates(kb, ins, current, start) if not current else []
+            out += flag_name_candidates(kb, ins, current, start, analysis) if not current else []
         if current.startswith("-"):
-            return flag_name_candidates(kb, ins, current, start)
+            return flag_name_candidates(kb, ins, current, start, analysis)
         out += stage_candidates(analysis, kb, ins, start, indexes=False, images=True)
         return out
     if len(args) == 1:

@@ -54,8 +54,14 @@ CACHE_TARGETS = (
 )
 
 
-def flag_name_candidates(kb: KnowledgeBase, ins: Instruction, typed: str, start: int) -> list[Candidate]:
+def flag_name_candidates(kb: KnowledgeBase, ins: Instruction, typed: str, start: int,
+                         analysis: Optional[Analysis] = None) -> list[Candidate]:
     present = {f.name.lower() for f in ins.flags}
+    stages: list[str] = []
+    if analysis is not None and ins.name == "COPY":
+        from .references import earlier_stages
+
+        stages = [s.name.text if s.name is not None else str(s.index) for s in earlier_stages(analysis, ins)]
     out = []
     for entry in sorted(kb.flags_of(ins.name), key=lambda e: e.name):
         bare = entry.name.lstrip("-").lower()
@@ -65,9 +71,37 @@ def flag_name_candidates(kb: KnowledgeBase, ins: Instruction, typed: str, start:
         detail = entry.summary.strip()
         if entry.since and entry.since not in ("legacy",):
             detail = f"(dockerfile {entry.since}) {detail}"
-        out.append(Candidate(entry.name, Kind.Property, insert=insert, detail=detail, start=start,
-                             filter=entry.name, data={"id": entry.id}))
+        out.append(Candidate(entry.name, Kind.Property, insert=insert, snippet=_flag_snippet(entry, bare, stages),
+                             detail=detail, start=start, filter=entry.name, data={"id": entry.id}))
     return out
+
+
+# Snippet bodies after ``--name=`` for clients with snippet support (choices where the values
+# are a closed set); ``$`` is escaped as snippet syntax requires.
+_SNIPPETS = {
+    "mount": "type=${1|cache,bind,tmpfs,secret,ssh|},target=${2:/path}",
+    "platform": "${1:\\$BUILDPLATFORM}",
+    "chown": "${1:user}:${2:group}",
+    "chmod": "${1:755}",
+    "checksum": "sha256:${1:hex}",
+    "exclude": "${1:pattern}",
+    "device": "${1:vendor.com/class=name}",
+    "retries": "${1:3}",
+}
+
+
+def _flag_snippet(entry, bare: str, stages: list[str]) -> str:
+    if bare in BOOLEAN_FLAGS:
+        return ""
+    if entry.values:
+        return f"{entry.name}=${{1|{','.join(entry.values)}|}}"
+    if bare == "from":
+        names = [n for n in stages if n and all(c not in n for c in ",|\\$}")]
+        return f"{entry.name}=${{1|{','.join(names)}|}}" if names else f"{entry.name}=${{1:stage}}"
+    if bare in DURATION_DEFAULTS and bare != "retries":
+        return f"{entry.name}=${{1:{DURATION_DEFAULTS[bare][0]}}}"
+    body = _SNIPPETS.get(bare)
+    return f"{entry.name}={body}" if body else ""
 
 
 def flag_value_candidates(analysis: Analysis, kb: KnowledgeBase, ctx: Context, ins: Instruction,
