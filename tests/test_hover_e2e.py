@@ -192,3 +192,52 @@ async def test_seed_dockerfiles_hovered_part_by_part(client: LanguageClient, nam
         if expected.lower() not in value.lower():
             failures.append((needle, expected, value[:200]))
     assert failures == []
+
+
+def _seed_facts():
+    import importlib.util
+
+    from .conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("explain_quality", ROOT / "bench" / "explain_quality.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("name", ["vote__Dockerfile", "result__Dockerfile", "worker__Dockerfile"])
+async def test_keyword_hover_leads_with_the_lines_purpose_and_why(client: LanguageClient, name):
+    """Issue 9: a hover on each keyword of the seed's Dockerfiles says what the seed says about
+    that line (corrected where the seed is out of date) in its first paragraphs."""
+    quality = _seed_facts()
+    path = CORPUS / "files" / "dockersamples__example-voting-app" / name
+    text = read(path)
+    uri = path.as_uri()
+    open_doc(client, uri, text)
+    failures = []
+    for line, facts in quality.SEED_FACTS[name].items():
+        result = await hover_at(client, uri, types.Position(line - 1, 1))
+        value = result.contents.value if result else ""
+        lead = value.split("\n\n---\n\n")[0]
+        assert lead.startswith("**Purpose:**"), (line, value[:200])
+        missing = quality.missing_facts(lead.replace("\\", ""), facts)
+        if missing:
+            failures.append((line, missing, lead[:300]))
+    assert failures == []
+
+
+async def test_keyword_hover_names_the_lines_it_serves(client: LanguageClient):
+    text = ("FROM debian:12-slim\n"
+            "RUN apt-get update && apt-get install -y --no-install-recommends curl tini \\\n"
+            " && rm -rf /var/lib/apt/lists/*\n"
+            "HEALTHCHECK CMD curl -f http://localhost:8080/ || exit 1\n"
+            'ENTRYPOINT ["/usr/bin/tini", "--"]\n'
+            'CMD ["app", "--port", "8080"]\n')
+    open_doc(client, URI + ".serves", text)
+    result = await hover_at(client, URI + ".serves", pos(text, "RUN", 0, 1))
+    lead = result.contents.value.split("\n\n---\n\n")[0]
+    assert "`curl` is needed by the HEALTHCHECK on line 4" in lead
+    assert "`tini` is needed by the ENTRYPOINT on line 5" in lead
+    result = await hover_at(client, URI + ".serves", pos(text, "ENTRYPOINT", 0, 1))
+    assert "a container runs `/usr/bin/tini -- app --port 8080`" in result.contents.value

@@ -268,7 +268,7 @@ class LineIndex:
         """Links inside one stage, and into the stages built on it (one forward pass)."""
         provided: dict[str, LineFacts] = {}  # command -> line that installs it
         variables: dict[str, LineFacts] = {}  # name -> line that sets it
-        ports: dict[str, LineFacts] = {}  # port -> first line that names it
+        ports: dict[str, list[LineFacts]] = {}  # port -> lines that name it
         manifest: Optional[LineFacts] = None  # last manifest COPY not yet followed by its install
         installed_from_manifest: Optional[LineFacts] = None
         entrypoint: Optional[LineFacts] = None
@@ -277,7 +277,8 @@ class LineIndex:
         chain = _inherited(self, stage)
         if chain is not None:
             provided, variables, ports, installed_from_manifest, entrypoint, cmd, workdir = chain
-            provided, variables, ports = dict(provided), dict(variables), dict(ports)
+            provided, variables = dict(provided), dict(variables)
+            ports = {port: list(lines) for port, lines in ports.items()}
         for ins in stage.instructions:
             facts = self.facts[id(ins)]
             for program in facts.runs:
@@ -290,13 +291,12 @@ class LineIndex:
                 if origin is not None and origin is not facts:
                     _add(origin, Link("sets-read-by", name, ins, facts.line))
                     _add(facts, Link("reads-set-on", name, origin.instruction, origin.line))
-            for port in facts.ports:
-                origin = ports.get(port)
-                if origin is not None and origin is not facts:
+            for port in dict.fromkeys(facts.ports):
+                earlier = ports.setdefault(port, [])
+                for origin in earlier[-MAX_TARGETS:]:
                     _add(origin, Link("port-matches", port, ins, facts.line))
                     _add(facts, Link("port-matches", port, origin.instruction, origin.line))
-                else:
-                    ports[port] = facts
+                earlier.append(facts)
             if facts.copies_manifest:
                 manifest = facts
             elif facts.dependency_install and manifest is not None:

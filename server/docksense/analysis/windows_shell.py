@@ -97,6 +97,10 @@ def parse_powershell(text: str, base: int = 0) -> list[WinStatement]:
         words = _words(chunk, base + s, "powershell")
         if words and words[0].text in ("&", "."):
             words = words[1:]  # the call operator: the next word is the command
+        nested = (nested_powershell(words) or _nested_cmd(words, 0)) if words else []
+        if nested:
+            out.extend(nested)
+            continue
         if words:
             out.append(WinStatement("command", "powershell", tuple(words), "", "", base + s, base + s + len(chunk)))
     return out
@@ -106,7 +110,7 @@ def parse_powershell(text: str, base: int = 0) -> list[WinStatement]:
 _CMD_SET = re.compile(r"set\s+(/[ap]\s+)?\"?([^=\"\s]+)=(.*?)\"?$", re.IGNORECASE | re.S)
 
 
-def parse_cmd(text: str, base: int = 0) -> list[WinStatement]:
+def parse_cmd(text: str, base: int = 0, depth: int = 0) -> list[WinStatement]:
     """Statements of cmd.exe code (``a && b & c | d``); ``powershell -Command "..."`` inside it
     is read as PowerShell too."""
     out: list[WinStatement] = []
@@ -129,9 +133,26 @@ def parse_cmd(text: str, base: int = 0) -> list[WinStatement]:
         words = _words(chunk, base + s, "cmd")
         if not words:
             continue
+        nested = nested_powershell(words) or _nested_cmd(words, depth)
+        if nested:  # `powershell -Command "..."`, `cmd /S /C "..."`: the script is what runs
+            out.extend(nested)
+            continue
         out.append(WinStatement("command", "cmd", tuple(words), "", "", base + s, base + s + len(chunk)))
-        out.extend(nested_powershell(words))
     return out
+
+
+def _nested_cmd(words: list[WinWord], depth: int) -> list[WinStatement]:
+    """``cmd /S /C "a && b"``: the statements of the inner command line."""
+    if depth > 4 or shell_kind([words[0].text]) != "cmd":
+        return []
+    for index, word in enumerate(words[1:], start=1):
+        if word.text.lower() in ("/c", "/k") and index + 1 < len(words):
+            rest = words[index + 1:]
+            if len(rest) == 1 and rest[0].raw[:1] == '"':
+                return parse_cmd(rest[0].text, rest[0].start + 1, depth + 1)
+            first = rest[0]
+            return parse_cmd(" ".join(w.raw for w in rest), first.start, depth + 1)
+    return []
 
 
 def nested_powershell(words: tuple[WinWord, ...] | list[WinWord]) -> list[WinStatement]:
@@ -145,11 +166,7 @@ def nested_powershell(words: tuple[WinWord, ...] | list[WinWord]) -> list[WinSta
                 script = rest[0]
                 offset = script.start + (1 if script.raw[:1] in "'\"" else 0)
                 return parse_powershell(script.text, offset)
-            first, last = rest[0], rest[-1]
-            joined = " ".join(w.raw for w in rest)
-            if len(joined) == last.end - first.start:
-                return parse_powershell(joined, first.start)
-            return parse_powershell(joined, first.start)
+            return parse_powershell(" ".join(w.raw for w in rest), rest[0].start)
     return []
 
 

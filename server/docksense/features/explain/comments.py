@@ -6,7 +6,6 @@ import re
 
 from ...analysis import Analysis
 from ...knowledge import KnowledgeBase, find_part
-from ...rules.registry import canonical
 from .. import markdown as md
 from .model import Explanation
 
@@ -49,6 +48,9 @@ def _check_value(analysis: Analysis, kb: KnowledgeBase, entry, value: str, base:
 
 def rule_name_explanations(kb: KnowledgeBase, names: str, base: int) -> list[Explanation]:
     """One explanation per comma-separated rule name (or hadolint code) in ``names``."""
+    # Imported here: the rules package is large and only pragma comments need its names.
+    from ...rules.registry import canonical
+
     out: list[Explanation] = []
     pos = 0
     for name in names.split(","):

@@ -48,6 +48,11 @@ def _operands(roles) -> list[str]:
 
 def run_idioms(ctx: LineContext, ins: Instruction) -> list[Idiom]:
     """Idioms of a RUN (and the shell code of CMD/ENTRYPOINT where they apply)."""
+    from ...analysis.windows_shell import shell_kind
+
+    kind = shell_kind(ctx.analysis.shell_for(ins)) if ins.json is None else None
+    if kind is not None:
+        return windows_run_idioms(ctx, ins, kind)
     facts = ctx.facts(ins)
     commands = _commands(ctx, ins)
     out: list[Idiom] = []
@@ -64,19 +69,20 @@ def run_idioms(ctx: LineContext, ins: Instruction) -> list[Idiom]:
         if (program, sub) in (("apt-get", "install"), ("apt", "install")) and _has_option(roles, "--no-install-recommends"):
             out.append(("no-install-recommends",
                         "`--no-install-recommends` skips the packages apt only recommends."))
-        elif program == "apk" and sub == "add" and _has_option(roles, "--no-cache"):
-            out.append(("apk-no-cache", "`--no-cache` fetches the package index on the fly and keeps it out "
-                                        "of the layer (no `apk update`, no cleanup needed)."))
-        elif program == "apk" and sub == "add" and _has_option(roles, "-t", "--virtual"):
-            out.append(("build-deps-virtual", "`--virtual` groups the build-only packages under one name so "
-                                              "one `apk del` removes them after the build."))
+        elif program == "apk" and sub == "add":
+            if _has_option(roles, "--no-cache"):
+                out.append(("apk-no-cache", "`--no-cache` fetches the package index on the fly and keeps it out "
+                                            "of the layer (no `apk update`, no cleanup needed)."))
+            if _has_option(roles, "-t", "--virtual"):
+                out.append(("build-deps-virtual", "`--virtual` groups the build-only packages under one name so "
+                                                  "one `apk del` removes them after the build."))
         elif program == "pip" and _has_option(roles, "--no-cache-dir"):
             out.append(("pip-no-cache-dir", "`--no-cache-dir` stops pip from keeping its download cache in "
                                             "the layer."))
         elif program == "npm" and sub == "ci":
             out.append(("npm-ci", "`npm ci` installs exactly what package-lock.json records and fails if it "
                                   "disagrees with package.json: repeatable, unlike `npm install`."))
-        elif program == "npm" and sub == "cache" and "clean" in _operands(roles):
+        elif program == "npm" and sub == "cache" and "clean" in [r.text for r in roles]:
             out.append(("cleanup-same-layer", "`npm cache clean --force` empties npm's cache in the same RUN, "
                                               "so it stays out of the layer."))
         elif program == "set" and any(r.role == "option" and "e" in r.text for r in roles):
@@ -127,16 +133,42 @@ def run_idioms(ctx: LineContext, ins: Instruction) -> list[Idiom]:
     return _unique(out)
 
 
+def windows_run_idioms(ctx: LineContext, ins: Instruction, kind: str) -> list[Idiom]:
+    """Idioms of a RUN whose body is PowerShell or cmd (a Windows container)."""
+    from .purpose import _shell_text
+    from .windows import windows_statements
+
+    text, base = _shell_text(ins)
+    statements = windows_statements(text, kind, base)
+    names = [s.name.lower() for s in statements]
+    out: list[Idiom] = []
+    downloaded = any(n in ("invoke-webrequest", "iwr", "curl.exe", "curl") for n in names)
+    if downloaded and "remove-item" in names:
+        out.append(("cleanup-same-layer", "The download is deleted in the same RUN, so it never reaches the layer."))
+    if any(s.kind == "call" and s.target.lower().endswith("::setenvironmentvariable") for s in statements):
+        out.append(("windows-machine-env", "`SetEnvironmentVariable(..., Machine)` stores the value in the image's "
+                                           "registry, so later RUNs and the container see it; `$env:` lasts only "
+                                           "for this RUN."))
+    if any(n == "setx" for n in names):
+        out.append(("windows-machine-env", "`setx` stores the variable in the registry, so later RUNs see it; "
+                                           "`set` lasts only for this command."))
+    return out
+
+
 def from_idioms(ctx: LineContext, ins: Instruction) -> list[Idiom]:
     out: list[Idiom] = []
     stage = next((s for s in ctx.analysis.stages if s.instruction is ins), None)
     if stage is None or stage.image is None:
         return out
+    if stage.instructions and stage.base_stage is None and ctx.analysis.shell_for(ins)[:1] == ["cmd"]:
+        out.append(("windows-shell", "A Windows base image: shell-form lines run under `cmd /S /C` until a SHELL "
+                                     "switches to PowerShell."))
     platform = stage.platform.value if stage.platform is not None and stage.platform.value else ""
     facts = ctx.facts(ins)
     if "BUILDPLATFORM" in platform:
         users = _arch_users(ctx, stage)
-        where = f" (lines {join_words([str(n) for n in users])})" if users else ""
+        where = (f" (line{'s' if len(users) > 1 else ''} {join_words([str(n) for n in users])})"
+                 if users else "")
         out.append(("cross-build", "`--platform=$BUILDPLATFORM` runs this stage natively on the build machine; "
                                    f"the target architecture is passed to the compiler instead{where}, which is "
                                    "much faster than emulating the target."))

@@ -136,8 +136,8 @@ def command_phrase(kb: KnowledgeBase, words: Sequence, roles: Sequence, program:
     last_flag: Part | None = None
     flags: list[str] = []  # qualifiers of options without a value: after those with one
     for role in roles[1:]:
-        if role.role == "subcommand" and role.part is not None and sub is None:
-            sub = (role.key, role.part)
+        if role.role == "subcommand" and role.part is not None:
+            sub = (role.key, role.part) if sub is None else (f"{sub[0]} {role.key}", role.part)
         elif role.role == "option":
             pending = role.part if role.part is not None and role.part.takes_value else None
             last_flag = role.part if role.part is not None and not role.part.takes_value else None

@@ -85,13 +85,13 @@ def _image_phrase(ctx: LineContext, text: str) -> str:
         if what:
             out += f", which {md.escape(what)}"
     bits = []
-    if facts.line is not None:
+    variant_words = {word for word, _ in facts.variants}
+    if facts.line is not None and facts.line.line not in variant_words:
         bits.append(f"version {md.escape(facts.line.line)}")
     for word, key in facts.variants:
         part = facts.entry.variants.get(key) if facts.entry else None
         if part is not None:
-            clause = _first_clause(part.summary).rstrip(".")
-            bits.append(f"{md.escape(word)}: {clause[:1].lower() + clause[1:]}")
+            bits.append(f"{md.escape(word)}: {_first_clause(part.summary).rstrip('.')}")
     if ref.digest:
         bits.append("pinned by digest")
     return out + (f" ({'; '.join(bits)})" if bits else "")

@@ -76,6 +76,14 @@ def command_phrase(kb: KnowledgeBase, words: list[WinWord], shell: str) -> str:
     while index < len(words):
         word = words[index]
         text = word.text
+        if text in (">", ">>", "2>", "1>") and index + 1 < len(words):
+            qualifiers.append(f"into {code_word(words[index + 1].text)}")
+            index += 2
+            continue
+        if text.startswith((">", "2>")) and len(text) > 2:
+            qualifiers.append(f"into {code_word(text.lstrip('2>'))}")
+            index += 1
+            continue
         if _is_parameter(text, shell):
             key = text.split(":", 1)[0] if shell == "powershell" else text
             found = find_part(entry.options, key, case_sensitive=False) if entry.options else None
@@ -102,6 +110,8 @@ def command_phrase(kb: KnowledgeBase, words: list[WinWord], shell: str) -> str:
             objects.append(code_word(text))
         index += 1
     action = action_of(entry) or f"runs {code_word(entry.name)}"
+    if entry.name.lower() in ("setx", "setx.exe") and len(objects) >= 2:
+        objects = [f"{objects[0]} to {objects[1]}"]
     phrase = fill(action, join_words(objects))
     if "{}" not in action and objects and (action.startswith("runs ") or not entry.action):
         phrase = f"{action} on {join_words(objects)}"
