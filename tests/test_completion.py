@@ -137,6 +137,11 @@ TABLE = {
         ("FROM a\nHEALTHCHECK |", ["CMD", "NONE", "--interval"], []),
         ("FROM a\nSHELL [\"powershell\", \"-Command\"]\nRUN |", [], ["apt-get"]),
         ("FROM a\nRUN echo hi > |", [], ["apt-get"]),
+        ('FROM a\nRUN ["apt-|', ["apt-get"], []),
+        ('FROM a\nRUN --network=none ["pip", "install", "--no-|', ["--no-cache-dir"], []),
+        ('FROM a\nCMD ["npm", "|', ["start", "run"], []),
+        ('FROM a\nENTRYPOINT ["tini", "--"]\nCMD ["|', [], ["apt-get", "npm"]),
+        ('FROM a\nHEALTHCHECK CMD ["cur|', ["curl"], []),
     ],
     "quiet": [
         ("FROM a\nCOPY <<EOF /x\n|\nEOF\n", [], ["RUN", "apt-get"]),

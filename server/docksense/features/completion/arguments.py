@@ -11,7 +11,7 @@ from .images import image_name_candidates, tag_candidates
 from .items import Candidate, Kind
 from .keywords import keyword_case
 from .references import MODIFIER_AT_END, VARIABLE_AT_END, modifier_candidates, stage_candidates, variable_candidates
-from .shell import shell_candidates
+from .shell import exec_candidates, shell_candidates
 
 # Where the builder (or the shell) expands variables; exec-form RUN/CMD/ENTRYPOINT get none.
 _NO_EXPANSION_IN_EXEC = frozenset({"RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK", "SHELL"})
@@ -78,6 +78,8 @@ def argument_candidates(analysis: Analysis, kb: KnowledgeBase, ctx: Context) -> 
     out: list[Candidate] = []
     if name == "FROM":
         out = _from(analysis, kb, ins, args, current, start)
+    elif name in _SHELL_CODE and _array(prefix) is not None:
+        out = exec_candidates(analysis, kb, ctx, ins, _array(prefix) or "")
     elif name in _SHELL_CODE:
         if not args and in_flags and (not current or current.startswith("-")):
             out = flag_name_candidates(kb, ins, current, start, analysis) if name == "RUN" else []
@@ -91,7 +93,8 @@ def argument_candidates(analysis: Analysis, kb: KnowledgeBase, ctx: Context) -> 
                 out.append(Candidate(word if case == "upper" else word.lower(), Kind.Keyword, insert=(word if case == "upper" else word.lower()) + " ",
                                      detail=why, start=start, sort="0"))
         elif args and args[0].upper() == "CMD":
-            out = shell_candidates(analysis, kb, ctx, ins)
+            array = _array(prefix.split(args[0], 1)[-1] if args[0] in prefix else "")
+            out = exec_candidates(analysis, kb, ctx, ins, array) if array is not None else shell_candidates(analysis, kb, ctx, ins)
     elif name in ("COPY", "ADD"):
         if not args and in_flags:
             out = flag_name_candidates(kb, ins, current, start, analysis)
@@ -114,6 +117,15 @@ def argument_candidates(analysis: Analysis, kb: KnowledgeBase, ctx: Context) -> 
     elif name == "SHELL" and not args and not current:
         out = [Candidate(text, Kind.Value, detail=why, sort=f"{i}", start=start) for i, (text, why) in enumerate(SHELLS)]
     return out
+
+
+def _array(prefix: str):
+    """The text from ``[`` to the cursor when the arguments (after flags) open a JSON array."""
+    rest = prefix.lstrip()
+    while rest.startswith("--"):
+        cut = len(rest.split(None, 1)[0])
+        rest = rest[cut:].lstrip()
+    return rest if rest.startswith("[") else None
 
 
 def _after_flags(previous: list[str]) -> list[str]:

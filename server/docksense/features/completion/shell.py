@@ -125,6 +125,45 @@ def _at_command_position(analysis: Analysis, shell_start: int, word_start: int) 
     return True
 
 
+_JSON_ITEM = re.compile(r'"((?:[^"\\]|\\.)*)"\s*,\s*')
+_JSON_OPEN = re.compile(r'\[\s*((?:"(?:[^"\\]|\\.)*"\s*,\s*)*)"((?:[^"\\]|\\.)*)\Z')
+
+
+def exec_candidates(analysis: Analysis, kb: KnowledgeBase, ctx: Context, ins: Instruction, array: str) -> list[Candidate]:
+    """Inside a string of an exec-form array (``RUN ["apt-get", "inst``): the program, then its
+    subcommands and options, as in shell form. ``array`` is the text from ``[`` to the cursor."""
+    match = _JSON_OPEN.match(array)
+    if match is None:
+        return []
+    typed = match.group(2)
+    if "\\" in typed or ctx.before[len(ctx.before) - len(typed):] != typed:
+        return []
+    start = ctx.offset - len(typed)
+    items = [m.group(1) for m in _JSON_ITEM.finditer(match.group(1))]
+    if not items:
+        if ins.name == "CMD" and _has_entrypoint_before(analysis, ins):
+            return []  # CMD items are ENTRYPOINT's arguments here
+        return command_candidates(kb, start)
+    words = []
+    position = 0
+    for text in items:
+        words.append(ShellWord(text, text, position, position + len(text)))
+        position += len(text) + 1
+    return argument_candidates(kb, words, typed, start)
+
+
+def _has_entrypoint_before(analysis: Analysis, ins: Instruction) -> bool:
+    stage = analysis.stage_of(ins)
+    if stage is None:
+        return False
+    for other in stage.instructions:
+        if other is ins:
+            return False
+        if other.name == "ENTRYPOINT":
+            return True
+    return False
+
+
 def command_candidates(kb: KnowledgeBase, start: int) -> list[Candidate]:
     out = []
     for entry in kb.all_of("command"):
