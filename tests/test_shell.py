@@ -652,8 +652,8 @@ def test_command_subcommand_options_operands(kb):
         ("subcommand", "install", "install", "Install packages."),
         ("option", "-y", "-y", "Assume yes, for install."),
         ("option", "--no-install-recommends", "--no-install-recommends", "Only hard dependencies."),
-        ("operand", "curl", "", ""),
-        ("operand", "wget", "", ""),
+        ("operand", "curl", "install", "Install packages."),  # an operand carries its subcommand
+        ("operand", "wget", "install", "Install packages."),
     ]
     first = classify(parse_shell(text).commands[0], kb)[0]
     assert first.entry is not None and first.entry.name == "apt-get" and first.word.text == "apt-get"

@@ -3,7 +3,8 @@ ones too), redirections, loop variables and functions, and the nesting bound."""
 
 from __future__ import annotations
 
-from docksense.analysis.shell import _parse, parse_shell
+from docksense.analysis.shell import _parse, classify, parse_shell
+from docksense.knowledge import KnowledgeBase
 
 from .test_shell import by_name, check_offsets, span
 
@@ -101,3 +102,26 @@ def test_nested_inline_scripts_share_one_depth_bound():
         text = 'sh -c "$(' * depth + "echo hi" + ')"' * depth
         script = _parse(text)
         assert any("nested too deeply" in message for _, _, message in script.errors)
+
+
+def roles(text: str, index: int = -1) -> list[tuple[str, str, str]]:
+    """(role, piece, key) of command ``index``, against the bundled knowledge base."""
+    command = parse_shell(text).commands[index]
+    return [(r.role, text[r.start : r.end], r.key) for r in classify(command, KnowledgeBase())]
+
+
+def test_subcommands_to_any_depth_the_knowledge_base_describes():
+    assert roles("go mod download -x") == [
+        ("command", "go", "go"), ("subcommand", "mod", "mod"), ("subcommand", "download", "download"),
+        ("option", "-x", "-x")]
+    assert roles("dotnet tool install -g dotnet-ef") == [
+        ("command", "dotnet", "dotnet"), ("subcommand", "tool", "tool"), ("subcommand", "install", "install"),
+        ("option", "-g", "-g"), ("operand", "dotnet-ef", "install")]
+    assert roles("git remote add -f origin https://example.com/r.git")[:4] == [
+        ("command", "git", "git"), ("subcommand", "remote", "remote"), ("subcommand", "add", "add"),
+        ("option", "-f", "-f")]
+
+
+def test_find_exec_terminator_is_a_value_of_exec():
+    found = roles("find . -name x -exec rm {} \\;", 0)
+    assert found[-2:] == [("option", "-exec", "-exec"), ("option-value", "\\;", "-exec")]

@@ -43,7 +43,7 @@ class _Classifier:
         self.cmd = cmd
         self.entry = _command_entry(kb, cmd.words[0].text)
         self.is_set = _basename(cmd.words[0].text) == "set"
-        self.sub: tuple[str, Part] | None = None
+        self.subs: list[tuple[str, Part]] = []  # subcommands so far, outermost first (`mod`, `download`)
         self.pending: tuple[str, Part] | None = None
         self.options_done = False
         self.operand_seen = False
@@ -59,9 +59,9 @@ class _Classifier:
 
     # -- helpers ---------------------------------------------------------------------------
     def _lookup(self, name: str) -> tuple[str, Part] | None:
-        """An option of the subcommand first, then of the command."""
-        if self.sub is not None:
-            found = find_part(self.sub[1].options, name)
+        """An option of the innermost subcommand first, then of the ones around it, then of the command."""
+        for _, part in reversed(self.subs):
+            found = find_part(part.options, name)
             if found is not None:
                 return found
         return find_part(self.entry.options, name) if self.entry is not None else None
@@ -98,15 +98,17 @@ class _Classifier:
             self._short(word)
 
     def _operand(self, word: Word) -> None:
-        if not self.operand_seen and not self.options_done and self.entry is not None and self.entry.subcommands:
-            found = find_part(self.entry.subcommands, word.text)
+        """A subcommand at any depth the knowledge base describes (``go mod download``: the
+        subcommand's ``values`` are its own subcommands), else an operand."""
+        if not self.operand_seen and not self.options_done and self.entry is not None:
+            choices = self.subs[-1][1].values if self.subs else self.entry.subcommands
+            found = find_part(choices, word.text) if choices else None
             if found is not None:
-                self.operand_seen = True
-                self.sub = found
-                self._whole(word, "subcommand", found)
+                self.subs.append(found)
+                self._whole(word, "subcommand", found)  # key: its own name (`download`)
                 return
         self.operand_seen = True
-        self._whole(word, "operand", None)
+        self._whole(word, "operand", self.subs[-1] if self.subs else None)
 
     def _long(self, word: Word) -> None:
         text = word.text

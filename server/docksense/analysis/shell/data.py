@@ -204,7 +204,10 @@ class WordRole:
     ``start``/``end``/``text`` are those of the piece: one letter of a bundle such as ``-xzf``
     (``text`` is then ``-z``), the ``--name`` or the ``value`` of ``--name=value``.
     ``entry`` is the command's knowledge entry, ``part`` the subcommand or option explained
-    (``None`` when unknown: nothing is guessed) and ``key`` its canonical name.
+    (``None`` when unknown: nothing is guessed) and ``key`` its canonical name. An operand
+    carries the innermost subcommand it belongs to (``curl`` in ``apt-get install curl``).
+    Subcommands nest as deep as the knowledge base describes them (a subcommand's ``values``
+    are its own subcommands: ``go mod download``); each gets a role of its own.
     """
 
     word: Word

@@ -13,6 +13,7 @@ from .. import markdown as md
 from .model import Explanation
 from .packages import package_explanation
 from .paths import path_explanation
+from .redirects import redirect_explanations
 
 
 def command_explanations(analysis: Analysis, kb: KnowledgeBase, ins: Instruction) -> list[Explanation]:
@@ -48,8 +49,9 @@ def command_explanations(analysis: Analysis, kb: KnowledgeBase, ins: Instruction
                                                      "variable expansion.")
                 out.append(explanation)
             elif role.role == "subcommand" and role.part is not None:
-                owner = f"{role.entry.name} {role.key}" if role.entry else role.key
-                out.append(Explanation.from_knowledge(start, end, role.text, f"subcommand of {role.entry.name}",
+                parent = owner or (role.entry.name if role.entry else "")
+                owner = f"{parent} {role.key}".strip()
+                out.append(Explanation.from_knowledge(start, end, role.text, f"subcommand of {parent}",
                                                       role.entry, role.part))
             elif role.role == "option" and role.part is not None:
                 explanation = Explanation.from_knowledge(start, end, role.text, f"option of {owner}",
@@ -65,9 +67,32 @@ def command_explanations(analysis: Analysis, kb: KnowledgeBase, ins: Instruction
                 known = path_explanation(kb, role.text, start, end)
                 if known is None and owner.split(" ")[-1] in _INSTALLING:
                     known = package_explanation(kb, role.text, owner, start, end) or _package(kb, role.text, owner, start, end)
+                if known is None and command.context == "find -exec" and role.text == "{}":
+                    known = _find_placeholder(start, end, role.text)
+                if known is None and role.part is not None and not role.word.has_expansion:
+                    known = _argument(role, owner, start, end)
                 if known is not None:
                     out.append(known)
+    out.extend(redirect_explanations(analysis, ins))
     return out
+
+
+def _find_placeholder(start: int, end: int, text: str) -> Explanation:
+    """``{}`` in the command after ``find -exec``."""
+    explanation = Explanation(start, end, text, "placeholder of find -exec",
+                              summary="find puts the path of the file it found here (with `+`, as many paths as fit).",
+                              docs="https://www.gnu.org/software/findutils/manual/html_mono/find.html#Run-Commands")
+    return explanation
+
+
+def _argument(role, owner: str, start: int, end: int) -> Explanation:
+    """An operand of a known subcommand (``build`` in ``npm run build``): what the subcommand
+    does with it, in the subcommand's words."""
+    part = role.part
+    explanation = Explanation(start, end, role.text, f"argument of {owner}",
+                              summary=part.summary.strip(), docs=part.docs or (role.entry.docs if role.entry else ""))
+    explanation.specifics.append(f"Here: {md.code(role.text)}.")
+    return explanation
 
 
 # Subcommands whose operands are package names.
