@@ -121,7 +121,17 @@ def test_prepare_rename_gives_the_name_range_or_a_refusal():
     index_ref = rename_feature.prepare_rename(a, pos(TEXT, "--from=0", 0, 7))
     assert isinstance(index_ref, Refusal) and "index" in index_ref.message
     nothing = rename_feature.prepare_rename(a, pos(TEXT, "alpine", 0, 1))
-    assert isinstance(nothing, Refusal) and "Only build stages and variables" in nothing.message
+    assert isinstance(nothing, Refusal) and "Only build stages, variables and heredoc delimiters" in nothing.message
+
+
+def test_heredoc_delimiters_rename_in_marker_and_terminator():
+    text = 'FROM a\nRUN <<"EOF" sh\necho start\nEND\nEOF\nCOPY <<-CONF /etc/x\n\tk=v\n\tCONF\n'
+    assert renamed(text, "EOF\n", "SCRIPT", delta=0) == \
+        'FROM a\nRUN <<"SCRIPT" sh\necho start\nEND\nSCRIPT\nCOPY <<-CONF /etc/x\n\tk=v\n\tCONF\n'
+    assert renamed(text, "CONF", "CFG") == 'FROM a\nRUN <<"EOF" sh\necho start\nEND\nEOF\nCOPY <<-CFG /etc/x\n\tk=v\n\tCFG\n'
+    assert "would end the heredoc" in refusal(text, "EOF", "END")
+    assert "not a usable heredoc delimiter" in refusal(text, "EOF", "A B")
+    assert "no terminator" in refusal("FROM a\nRUN <<EOF\necho\n", "EOF")
 
 
 def test_document_changes_carry_the_version():

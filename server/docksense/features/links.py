@@ -26,7 +26,7 @@ from ..analysis import Analysis
 from ..analysis.images import parse_image
 from ..analysis.scopes import expand
 from .occurrences import from_values
-from .positions import to_range
+from .spans import ranges
 
 _SHELLCHECK_WIKI = "https://www.shellcheck.net/wiki/{code}"
 _HADOLINT_WIKI = "https://github.com/hadolint/hadolint/wiki/{code}"
@@ -181,10 +181,9 @@ def document_links(analysis: Analysis, encoding: str = "utf-16") -> list[types.D
                     found.append((word.start, word.end, page, f"Open {reference} on its registry"))
         for ins in stage.instructions[1:]:
             found.extend(_from_flag_links(text, ins, stage_keys))
-    lines = analysis.lines
     found.sort()
     return [
-        types.DocumentLink(range=to_range(lines, start, end, encoding), target=target, tooltip=tooltip)
+        types.DocumentLink(range=ranges(analysis, encoding).range(start, end), target=target, tooltip=tooltip)
         for start, end, target, tooltip in found
         if end > start
     ]

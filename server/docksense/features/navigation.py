@@ -15,7 +15,8 @@ from lsprotocol import types
 
 from ..analysis import Analysis
 from .occurrences import Occurrence, occurrences
-from .positions import to_offset, to_range
+from .positions import to_offset
+from .spans import ranges
 
 
 def _at(analysis: Analysis, position: types.Position, encoding: str) -> Optional[Occurrence]:
@@ -35,7 +36,7 @@ def definition(analysis: Analysis, uri: str, position: types.Position,
     target = found.target if found.target is not None else (found if found.write else None)
     if target is None:
         return None
-    return [types.Location(uri, to_range(analysis.lines, target.start, target.end, encoding))]
+    return [types.Location(uri, ranges(analysis, encoding).range(target.start, target.end))]
 
 
 def references(analysis: Analysis, uri: str, position: types.Position, include_declaration: bool = True,
@@ -43,9 +44,8 @@ def references(analysis: Analysis, uri: str, position: types.Position, include_d
     found = _at(analysis, position, encoding)
     if found is None:
         return None
-    lines = analysis.lines
     return [
-        types.Location(uri, to_range(lines, item.start, item.end, encoding))
+        types.Location(uri, ranges(analysis, encoding).range(item.start, item.end))
         for item in occurrences(analysis).same_symbol(found)
         if include_declaration or not item.write
     ]
@@ -57,9 +57,8 @@ def highlights(analysis: Analysis, position: types.Position,
     found = _at(analysis, position, encoding)
     if found is None:
         return None
-    lines = analysis.lines
     write, read = types.DocumentHighlightKind.Write, types.DocumentHighlightKind.Read
     return [
-        types.DocumentHighlight(to_range(lines, item.start, item.end, encoding), write if item.write else read)
+        types.DocumentHighlight(ranges(analysis, encoding).range(item.start, item.end), write if item.write else read)
         for item in occurrences(analysis).same_symbol(found)
     ]

@@ -23,7 +23,6 @@ is where go-to-definition goes; a use that nothing in this file declares has non
 from __future__ import annotations
 
 import bisect
-import re
 from typing import Optional
 
 import attrs
@@ -67,11 +66,15 @@ class _Groups:
         self.parent: dict[object, object] = {}
 
     def find(self, key: object) -> object:
-        parent = self.parent.setdefault(key, key)
-        if parent == key:
-            return key
-        root = self.find(parent)
-        self.parent[key] = root
+        parents = self.parent
+        root = key
+        while True:
+            parent = parents.get(root, root)
+            if parent == root:
+                break
+            root = parent
+        while key != root:  # path compression
+            parents[key], key = root, parents[key]
         return root
 
     def union(self, a: object, b: object) -> None:
@@ -138,6 +141,7 @@ class _Builder:
         stage_index = {id(ins): stage.index for stage in analysis.stages for ins in stage.instructions}
         self._declarations(stage_index)
         self._uses(stage_index)
+        self._inherited()
         self._stages()
         self._heredocs()
         for item in self.items:
@@ -165,12 +169,23 @@ class _Builder:
             item = self.by_definition.get(id(definition))
             if item is not None and definition.inherited is not None:
                 item.target = self.by_definition.get(id(_root(definition.inherited)))
-        # ENV inherited from a parent stage: the child's mentions of that name join the parent's
+
+    def _inherited(self) -> None:
+        """ENV inherited from a parent stage: the child's mentions of that name join the parent's
+        symbol (a re-declaration in the child sets the same variable of the image)."""
+        mentioned: dict[int, set[str]] = {}
+        for item in self.items:
+            if item.kind == VARIABLE and item.stage_index >= 0:
+                mentioned.setdefault(item.stage_index, set()).add(item.name)
+        env_of = self.analysis.scopes.stage_env
         for stage in self.analysis.stages:
-            if stage.base_stage is None:
+            if stage.base_stage is None or stage.index not in mentioned:
                 continue
-            inherited = scopes.stage_env.get(stage.base_stage.index, {})
-            for name, definition in inherited.items():
+            inherited = env_of.get(stage.base_stage.index, {})
+            for name in mentioned[stage.index]:
+                definition = inherited.get(name)
+                if definition is None:
+                    continue
                 origin = _root(definition)
                 if origin.stage is not None:
                     self.groups.union(_var_key(origin.stage.index, name), _var_key(stage.index, name))
@@ -254,15 +269,13 @@ class _Builder:
                     continue
                 key = ("heredoc", ins.start, number)
                 start = doc.marker_start + at
-                declaration = Occurrence(HEREDOC, doc.name, start, start + len(doc.name), True, ins, key,
-                                         renamable=False)
+                declaration = Occurrence(HEREDOC, doc.name, start, start + len(doc.name), True, ins, key)
                 self.items.append(declaration)
                 if doc.terminated and doc.terminator_end > doc.terminator_start:
                     line = text[doc.terminator_start:doc.terminator_end]
                     lead = len(line) - len(line.lstrip("\t"))
                     self.items.append(Occurrence(HEREDOC, doc.name, doc.terminator_start + lead,
-                                                 doc.terminator_end, False, ins, key, declaration,
-                                                 renamable=False))
+                                                 doc.terminator_end, False, ins, key, declaration))
 
 
 def _root(definition):
@@ -289,11 +302,9 @@ def _stage_key(key: str) -> tuple:
     return ("stage", 0, key)
 
 
-_NAME_RE = re.compile(r"\w+\Z")
-
-
 def _is_variable_name(name: str) -> bool:
-    return bool(_NAME_RE.match(name)) and not name.isdigit()
+    """A name BuildKit reads after ``$`` (``$1``, ``$@`` and friends are the shell's)."""
+    return name.isidentifier()
 
 
 # -- stage references inside instructions ---------------------------------------------------------

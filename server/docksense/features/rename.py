@@ -1,11 +1,12 @@
-"""Rename (and prepareRename) of build stages and variables.
+"""Rename (and prepareRename) of build stages, variables and heredoc delimiters.
 
 Every occurrence of the symbol changes: declarations, ``$VAR`` and ``${VAR:-x}`` forms,
 ``FROM stage``, ``COPY --from=stage`` and ``RUN --mount=...,from=stage`` (stage names match
 case-insensitively, as BuildKit compares them). A new name BuildKit would refuse, or one
 that would merge two symbols, is refused with a message that says why; so is renaming a
 variable this file does not declare (``$PATH`` comes from the base image: renaming its uses
-would break them).
+would break them). A heredoc delimiter changes in its ``<<NAME`` (quotes kept) and its
+terminator line, unless a body line equals the new name (it would end the body early).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from lsprotocol import types
 from ..analysis import Analysis
 from ..analysis.scopes import PLATFORM_ARGS
 from .occurrences import HEREDOC, STAGE, VARIABLE, Occurrence, occurrences
-from .positions import to_offset, to_range
+from .positions import to_offset
+from .spans import ranges
 
 # BuildKit's stage name rule (instructions/parse.go validStageName), applied to the lowered name.
 _STAGE_NAME = re.compile(r"^[a-z][a-z0-9\-_.]*$")
@@ -40,9 +42,9 @@ def _at(analysis: Analysis, position: types.Position, encoding: str) -> Optional
 
 def _check_symbol(analysis: Analysis, found: Optional[Occurrence]) -> Optional[Refusal]:
     if found is None:
-        return Refusal("Only build stages and variables can be renamed.")
-    if found.kind == HEREDOC:
-        return Refusal("A heredoc delimiter is not renamed: edit the `<<NAME` and its terminator line.")
+        return Refusal("Only build stages, variables and heredoc delimiters can be renamed.")
+    if found.kind == HEREDOC and len(occurrences(analysis).same_symbol(found)) < 2:
+        return Refusal("This heredoc has no terminator line yet; add it before renaming the delimiter.")
     if not found.renamable:
         return Refusal("`--from` names this stage by its index; rename the stage at its `AS` name.")
     declared = occurrences(analysis).declarations(found)
@@ -65,7 +67,7 @@ def prepare_rename(analysis: Analysis, position: types.Position,
         return refusal
     assert found is not None
     return types.PrepareRenamePlaceholder(
-        range=to_range(analysis.lines, found.start, found.end, encoding), placeholder=found.name
+        range=ranges(analysis, encoding).range(found.start, found.end), placeholder=found.name
     )
 
 
@@ -80,9 +82,8 @@ def rename(analysis: Analysis, uri: str, position: types.Position, new_name: str
     refusal = _check_name(analysis, found, new_name)
     if refusal is not None:
         return refusal
-    lines = analysis.lines
     edits = [
-        types.TextEdit(range=to_range(lines, item.start, item.end, encoding), new_text=new_name)
+        types.TextEdit(range=ranges(analysis, encoding).range(item.start, item.end), new_text=new_name)
         for item in occurrences(analysis).same_symbol(found)
         if item.renamable and analysis.text[item.start:item.end] != new_name
     ]
@@ -99,6 +100,8 @@ def rename(analysis: Analysis, uri: str, position: types.Position, new_name: str
 def _check_name(analysis: Analysis, found: Occurrence, new_name: str) -> Optional[Refusal]:
     index = occurrences(analysis)
     symbol = found.symbol
+    if found.kind == HEREDOC:
+        return _check_delimiter(found, new_name)
     if found.kind == STAGE:
         if not _STAGE_NAME.match(new_name.lower()):
             return Refusal(f"{new_name!r} is not a valid stage name: it must start with a letter and contain only "
@@ -120,4 +123,22 @@ def _check_name(analysis: Analysis, found: Occurrence, new_name: str) -> Optiona
             line = analysis.lines.position(other.start)[0] + 1
             return Refusal(f"{new_name} is already used on line {line} in the same scope; renaming would merge "
                            f"two variables.")
+    return None
+
+
+_DELIMITER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+
+
+def _check_delimiter(found: Occurrence, new_name: str) -> Optional[Refusal]:
+    if not _DELIMITER.match(new_name):
+        return Refusal(f"{new_name!r} is not a usable heredoc delimiter: use letters, digits, '_', '.' and '-', "
+                       f"starting with a letter or '_'.")
+    ins = found.instruction
+    for doc in ins.heredocs if ins is not None else []:
+        if doc.name != found.name:
+            continue
+        for line in doc.content.split("\n"):
+            line = line.rstrip("\r")
+            if (line.lstrip("\t") if doc.chomp else line) == new_name:
+                return Refusal(f"A line of the heredoc body is {new_name!r}: it would end the heredoc there.")
     return None

@@ -69,6 +69,8 @@ class _Collector:
         self.text = analysis.text
         self.kb = kb
         self.stage_keys = {stage.key for stage in analysis.stages if stage.key}
+        # FROM x names a stage only when x was declared earlier (else it is an image)
+        self.builds_on_stage = {id(stage.instruction): stage.base_stage is not None for stage in analysis.stages}
 
     def instruction(self, ins: Instruction, out: list[Raw]) -> None:
         modifiers = DEPRECATED if ins.name == "MAINTAINER" else 0
@@ -111,7 +113,7 @@ class _Collector:
         if not words:
             return
         image = words[0]
-        is_stage = image.text.lower() in self.stage_keys and not _later_only(self.analysis, ins, image.text)
+        is_stage = self.builds_on_stage.get(id(ins), False)
         out.append((image.start, image.end, CLASS if is_stage else TYPE, 0, _MID))
         if len(words) >= 3 and words[1].text.lower() == "as":
             out.append((words[1].start, words[1].end, KEYWORD, 0, _MID))
@@ -187,56 +189,76 @@ class _Collector:
 _ROLE_TYPES = {"command": FUNCTION, "subcommand": METHOD, "option": PARAMETER}
 
 
+_ROLES_CACHE: "OrderedDict[object, Optional[list]]" = OrderedDict()
+_ROLES_CAPACITY = 20000
+_ROLES_LOCK = threading.Lock()
+
+
 def _classifier(kb):
+    """``classify`` remembered by command value: the shell parser already returns the same
+    commands for unchanged RUN text, so after an edit only changed commands are classified."""
     if kb is None:
         return None
     from ..analysis.shell import classify
 
     def run(command):
+        key = (id(kb), command)
+        with _ROLES_LOCK:
+            found = _ROLES_CACHE.get(key, _MISSING)
+            if found is not _MISSING:
+                return found
         try:
-            return classify(command, kb)
+            roles = classify(command, kb)
         except Exception:  # an unexpected word shape: colour it the simple way
-            return None
+            roles = None
+        with _ROLES_LOCK:
+            _ROLES_CACHE[key] = roles
+            if len(_ROLES_CACHE) > _ROLES_CAPACITY:
+                _ROLES_CACHE.popitem(last=False)
+        return roles
 
     return run
 
 
-def _later_only(analysis: Analysis, ins: Instruction, name: str) -> bool:
-    """True when ``FROM name`` names a stage only declared later (then it is an image)."""
-    for stage in analysis.stages:
-        if stage.instruction is ins:
-            return stage.base_stage is None
-    return False
+_MISSING = object()
 
 
 # -- painting -----------------------------------------------------------------------------------
 def _paint(tokens: list[Raw]) -> list[Raw]:
-    """Non-overlapping tokens, the higher priority winning, in document order."""
+    """Non-overlapping tokens, the higher priority winning, in document order.
+
+    Covered intervals are kept disjoint and sorted (two parallel lists), so each token finds
+    what already covers it by bisection: linear-logarithmic in the tokens of an instruction.
+    """
     if len(tokens) < 2:
         return tokens
-    covered: list[tuple[int, int]] = []
+    tokens.sort()
+    reach = -1
+    for token in tokens:
+        if token[0] < reach:
+            break
+        reach = token[1]
+    else:
+        return tokens  # nothing overlaps (the common case)
+    starts: list[int] = []
+    ends: list[int] = []
     result: list[Raw] = []
     for start, end, kind, mods, prio in sorted(tokens, key=lambda t: (-t[4], t[0])):
-        pieces = [(start, end)]
-        for c_start, c_end in covered:
-            if c_end <= start or c_start >= end:
-                continue
-            cut = []
-            for p_start, p_end in pieces:
-                if c_end <= p_start or c_start >= p_end:
-                    cut.append((p_start, p_end))
-                    continue
-                if p_start < c_start:
-                    cut.append((p_start, c_start))
-                if c_end < p_end:
-                    cut.append((c_end, p_end))
-            pieces = cut
-            if not pieces:
-                break
+        index = bisect.bisect_right(ends, start)
+        pos = start
+        pieces = []
+        while index < len(starts) and starts[index] < end:
+            if starts[index] > pos:
+                pieces.append((pos, starts[index]))
+            pos = max(pos, ends[index])
+            index += 1
+        if pos < end:
+            pieces.append((pos, end))
         for p_start, p_end in pieces:
-            if p_end > p_start:
-                covered.append((p_start, p_end))
-                result.append((p_start, p_end, kind, mods, prio))
+            at = bisect.bisect_left(starts, p_start)
+            starts.insert(at, p_start)
+            ends.insert(at, p_end)
+            result.append((p_start, p_end, kind, mods, prio))
     result.sort()
     return result
 
@@ -265,44 +287,100 @@ def absolute_tokens(analysis: Analysis, kb: Optional["KnowledgeBase"] = None,
     for comment in tree.comments:
         spans.append((comment.start, comment.end, COMMENT, 0, _LOW))
     spans.sort()
-    for ins in tree.instructions:
-        raw: list[Raw] = []
-        collector.instruction(ins, raw)
-        spans.extend(_paint(raw))
-    spans.sort()
     out = _encode(analysis, text, spans, encoding)
-    analysis.memo[key] = out
-    return out
+    lines = analysis.lines
+    stage_context = tuple(sorted(collector.stage_keys))
+    context = (tree.escape, encoding, id(kb) if kb is not None else 0)
+    for ins in tree.instructions:
+        first_line = lines.line_of(ins.start)
+        out.extend([(line + first_line, char, length, kind, mods)
+                    for line, char, length, kind, mods in
+                    _instruction_tokens(analysis, collector, ins, first_line, stage_context, context, encoding)])
+    out.sort()
+    # a token cut across a comment line inside a continued instruction: the comment wins
+    kept: list[Absolute] = []
+    last_line, last_end = -1, -1
+    for token in out:
+        if token[0] == last_line and token[1] < last_end:
+            continue
+        kept.append(token)
+        last_line, last_end = token[0], token[1] + token[2]
+    analysis.memo[key] = kept
+    return kept
+
+
+# Tokens of an instruction depend only on its own source text and on a little context (the
+# escape character, the stage names, the SHELL kind, whether FROM names an earlier stage), so
+# they are remembered by those across versions: after an edit only changed instructions are
+# tokenized again, and their lines are shifted.
+_INSTRUCTION_CACHE: "OrderedDict[tuple, list[Absolute]]" = OrderedDict()
+_INSTRUCTION_CAPACITY = 20000
+_INSTRUCTION_LOCK = threading.Lock()
+
+
+def _instruction_tokens(analysis: Analysis, collector: "_Collector", ins: Instruction, first_line: int,
+                        stage_context: tuple, context: tuple, encoding: str) -> list[Absolute]:
+    lines = analysis.lines
+    base = lines.starts[first_line]
+    source = analysis.text[base:max(ins.end, base)]
+    name = ins.name if ins.trigger is None else "ONBUILD"
+    dependent = name in ("FROM", "COPY", "RUN", "ONBUILD")
+    key = (source, context, _posix(analysis, ins), stage_context if dependent else (),
+           collector.builds_on_stage.get(id(ins), False))
+    with _INSTRUCTION_LOCK:
+        found = _INSTRUCTION_CACHE.get(key)
+        if found is not None:
+            _INSTRUCTION_CACHE.move_to_end(key)
+            return found
+    raw: list[Raw] = []
+    collector.instruction(ins, raw)
+    tokens = _encode(analysis, analysis.text, _paint(raw), encoding)
+    relative = [(line - first_line, char, length, kind, mods) for line, char, length, kind, mods in tokens]
+    with _INSTRUCTION_LOCK:
+        _INSTRUCTION_CACHE[key] = relative
+        if len(_INSTRUCTION_CACHE) > _INSTRUCTION_CAPACITY:
+            _INSTRUCTION_CACHE.popitem(last=False)
+    return relative
+
+
+def _posix(analysis: Analysis, ins: Instruction) -> bool:
+    from ..analysis.commands import is_posix_shell
+
+    return is_posix_shell(analysis.shell_for(ins))
 
 
 def _encode(analysis: Analysis, text: str, spans: list[Raw], encoding: str) -> list[Absolute]:
     lines = analysis.lines
-    starts = lines.starts
+    starts, ends = lines.starts, lines.ends
+    count = len(starts)
     ascii_text = text.isascii() or encoding == "utf-32"
     out: list[Absolute] = []
+    append = out.append
     last_end = -1
-    for start, end, kind, mods, _ in spans:
+    line = 0
+    for start, end, kind, mods, _ in spans:  # sorted by start
         if start < last_end:  # overlaps an earlier token (a comment inside an instruction): skip
             start = last_end
         if end <= start:
             continue
         last_end = end
-        line = bisect.bisect_right(starts, start) - 1
+        while line + 1 < count and starts[line + 1] <= start:
+            line += 1
+        row = line
         while start < end:
-            line_end = lines.ends[line]
-            piece_end = min(end, line_end)
+            piece_end = end if end < ends[row] else ends[row]
             if piece_end > start:
                 if ascii_text:
-                    out.append((line, start - starts[line], piece_end - start, kind, mods))
+                    append((row, start - starts[row], piece_end - start, kind, mods))
                 else:
                     _, char = lines.position(start, encoding)
                     _, char_end = lines.position(piece_end, encoding)
                     if char_end > char:
-                        out.append((line, char, char_end - char, kind, mods))
-            line += 1
-            if line >= len(starts):
+                        append((row, char, char_end - char, kind, mods))
+            row += 1
+            if row >= count:
                 break
-            start = max(start, starts[line])
+            start = max(start, starts[row])
     return out
 
 

@@ -16,7 +16,7 @@ from ..analysis import Analysis
 from ..analysis.scopes import expand
 from ..analysis.stages import Stage
 from ..syntax import Instruction, KeyValue
-from .positions import to_range
+from .spans import ranges
 
 K = types.SymbolKind
 _PAIR_KIND = {"ARG": K.Variable, "ENV": K.Variable, "LABEL": K.Property}
@@ -54,10 +54,17 @@ def _instruction_detail(ins: Instruction) -> str:
 
 
 def document_symbols(analysis: Analysis, encoding: str = "utf-16") -> list[types.DocumentSymbol]:
-    lines = analysis.lines
+    """The outline (computed once per document version and encoding)."""
+    key = ("features.symbols", encoding)
+    found = analysis.memo.get(key)
+    if found is None:
+        found = _document_symbols(analysis, encoding)
+        analysis.memo[key] = found
+    return found  # type: ignore[return-value]
 
-    def rng(start: int, end: int) -> types.Range:
-        return to_range(lines, start, end, encoding)
+
+def _document_symbols(analysis: Analysis, encoding: str) -> list[types.DocumentSymbol]:
+    rng = ranges(analysis, encoding).range
 
     def pair_symbol(ins: Instruction, pair: KeyValue) -> Optional[types.DocumentSymbol]:
         if not pair.key or pair.key_end <= pair.key_start:
@@ -155,7 +162,7 @@ def workspace_symbols(documents: Iterable[tuple[str, Analysis]], query: str,
             out.append(types.SymbolInformation(
                 name=stage.name.text,
                 kind=K.Class,
-                location=types.Location(uri, to_range(analysis.lines, stage.name.start, stage.name.end, encoding)),
+                location=types.Location(uri, ranges(analysis, encoding).range(stage.name.start, stage.name.end)),
                 container_name=container,
             ))
     return out
