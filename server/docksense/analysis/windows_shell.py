@@ -65,7 +65,7 @@ def shell_kind(shell: list[str]) -> Optional[str]:
 
 
 # -- PowerShell ------------------------------------------------------------------------------
-_PS_ASSIGN = re.compile(r"(\$[\w:]+(?:\.[\w]+)*|\$\{[^}]*\})\s*([+\-*/]?=)(?!=)")
+_PS_ASSIGN = re.compile(r"(\$[\w:]+(?:\.[\w]+)*|\$\{[^}]*\}|\[[\w.]+\]::\w+)\s*([+\-*/]?=)(?!=)")
 _PS_CALL = re.compile(r"(\[[\w.]+\]::\w+)\s*\(")
 _PS_SEPARATORS = (";", "\n", "|", "&&", "||")
 
@@ -91,7 +91,7 @@ def parse_powershell(text: str, base: int = 0) -> list[WinStatement]:
         if call:
             inner_start = call.end()
             inner_end = _balanced_end(chunk, inner_start - 1)
-            args = [w for w in _words(chunk[inner_start:inner_end], base + s + inner_start, "powershell", commas=True)]
+            args = _arguments(chunk[inner_start:inner_end], base + s + inner_start)
             out.append(WinStatement("call", "powershell", tuple(args), call.group(1), "", base + s, base + s + len(chunk)))
             continue
         words = _words(chunk, base + s, "powershell")
@@ -265,6 +265,40 @@ def _unquote(raw: str, shell: str) -> str:
             return inner.replace(raw[0] * 2, raw[0]).replace("`\"", "\"")
         return inner
     return raw
+
+
+def _arguments(text: str, base: int) -> list[WinWord]:
+    """The comma-separated arguments of a method call, each one word (quotes removed)."""
+    out = []
+    start = 0
+    for end in _top_level_commas(text) + [len(text)]:
+        raw = text[start:end]
+        lead = len(raw) - len(raw.lstrip())
+        raw = raw.strip()
+        if raw:
+            out.append(WinWord(_unquote(raw, "powershell"), raw, base + start + lead, base + start + lead + len(raw)))
+        start = end + 1
+    return out
+
+
+def _top_level_commas(text: str) -> list[int]:
+    """Offsets of the commas outside quotes and brackets (one pass)."""
+    out = []
+    depth = 0
+    quote = ""
+    for index, c in enumerate(text):
+        if quote:
+            if c == quote:
+                quote = ""
+        elif c in "'\"":
+            quote = c
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif c == "," and depth == 0:
+            out.append(index)
+    return out
 
 
 def _balanced_end(text: str, open_at: int) -> int:

@@ -149,6 +149,10 @@ def windows_run_idioms(ctx: LineContext, ins: Instruction, kind: str) -> list[Id
         out.append(("windows-machine-env", "`SetEnvironmentVariable(..., Machine)` stores the value in the image's "
                                            "registry, so later RUNs and the container see it; `$env:` lasts only "
                                            "for this RUN."))
+    if any(s.kind == "assignment" and s.target.lower() == "$erroractionpreference" and "stop" in s.value.lower()
+           for s in statements):
+        out.append(("powershell-stop", "`$ErrorActionPreference = 'Stop'` makes a failing cmdlet fail the build "
+                                       "instead of carrying on."))
     if any(n == "setx" for n in names):
         out.append(("windows-machine-env", "`setx` stores the variable in the registry, so later RUNs see it; "
                                            "`set` lasts only for this command."))

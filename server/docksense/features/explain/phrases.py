@@ -204,10 +204,23 @@ def command_phrase(kb: KnowledgeBase, words: Sequence, roles: Sequence, program:
         text = f"{action} on {join_words(shown)}"
     quals = list(dict.fromkeys(qualifiers))[:MAX_QUALIFIERS]
     if quals:
-        text += " " + ", ".join(quals)
+        text += join_qualifiers(quals)
     if "`" not in text:  # nothing of the line named yet: name the command itself
         text += f" ({code_word(' '.join(w.text for w in words[:2]) if sub is not None else program)})"
     return CommandPhrase(text, program, key, objects)
+
+
+_PREPOSITIONS = frozenset({"to", "into", "from", "in", "on", "at"})
+
+
+def join_qualifiers(quals: Sequence[str]) -> str:
+    """" without recommended packages", " file `x` into `/y`, owned by ...": a qualifier that
+    opens with a preposition continues the phrase, the others are listed with commas."""
+    out = ""
+    for index, qual in enumerate(quals):
+        first = qual.split(" ", 1)[0]
+        out += (" " if index == 0 or first in _PREPOSITIONS else ", ") + qual
+    return out
 
 
 def sentence(phrases: Sequence[str]) -> str:

@@ -15,7 +15,7 @@ from ...syntax import Instruction
 from .. import markdown as md
 from .context import LineContext
 from .phrases import capitalise, code_word, command_phrase, join_words, sentence
-from .windows import statement_phrase, windows_statements
+from .windows import statement_phrase, statement_phrases, windows_statements
 
 MAX_STEPS = 6  # commands named in a RUN's purpose before "and N more commands"
 # Commands that set up the shell rather than do work; the Why mentions them.
@@ -116,7 +116,7 @@ def command_steps(ctx: LineContext, ins: Instruction) -> list[str]:
     kind = shell_kind(ctx.analysis.shell_for(ins)) if ins.json is None else None
     if kind is not None and ins.name != "SHELL":
         text, base = _shell_text(ins)
-        return [statement_phrase(ctx.kb, s) for s in windows_statements(text, kind, base)][: MAX_STEPS * 4]
+        return statement_phrases(ctx.kb, windows_statements(text, kind, base)[: MAX_STEPS * 8])
     phrases: list[str] = []
     for located in ctx.analysis.commands(ins):
         command = located.command
@@ -137,7 +137,7 @@ def command_steps(ctx: LineContext, ins: Instruction) -> list[str]:
         from .windows import nested_powershell
 
         words = [WinWord(w.text, analysis_raw(ctx, w), w.start, w.end) for w in ins.json.items]
-        phrases.extend(statement_phrase(ctx.kb, s) for s in nested_powershell(words))
+        phrases.extend(statement_phrases(ctx.kb, nested_powershell(words)))
     return phrases
 
 

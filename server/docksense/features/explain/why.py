@@ -219,6 +219,9 @@ def _workdir(ctx: LineContext, ins: Instruction) -> list[str]:
 
 def _user(ctx: LineContext, ins: Instruction) -> list[str]:
     user = ins.words[0].text.split(":")[0] if ins.words else ""
+    if user.lower() == "containeradministrator":
+        return ["ContainerAdministrator is the Windows container's administrator, needed for machine-wide "
+                "changes; switch back to ContainerUser afterwards."]
     if user in ("root", "0"):
         return ["Root is usually needed for installs; switch to an unprivileged user again before the final CMD."]
     return ["Running as a non-root user limits what a compromised process can do inside the container."]

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ...analysis.windows_shell import (
     WinStatement,
     WinWord,
@@ -12,7 +14,7 @@ from ...analysis.windows_shell import (
 )
 from ...knowledge import Entry, KnowledgeBase, find_part
 from .. import markdown as md
-from .phrases import action_of, code_word, fill, join_words, value_phrase
+from .phrases import action_of, code_word, fill, join_qualifiers, join_words, value_phrase
 
 # PowerShell preference variables and what setting them does (facts from about_Preference_Variables).
 _PREFERENCES = {
@@ -32,7 +34,43 @@ def statement_phrase(kb: KnowledgeBase, statement: WinStatement) -> str:
         return _assignment(statement)
     if statement.kind == "call":
         return _call(statement)
+    keyword = statement.words[0].text.lower() if statement.words else ""
+    if statement.shell == "powershell" and keyword in _KEYWORDS:
+        rest = " ".join(w.raw for w in statement.words[1:])
+        if "get-filehash" in rest.lower():
+            return "verifies the download's hash against the expected one"
+        return _KEYWORDS[keyword].format(code_word(_short(rest)))
     return command_phrase(kb, list(statement.words), statement.shell)
+
+
+def statement_phrases(kb: KnowledgeBase, statements: list[WinStatement]) -> list[str]:
+    """The phrases of a body's statements, leaving out plain variable assignments and progress
+    messages when the body does real work besides (they are how, not what)."""
+    work = [s for s in statements if not _incidental(s)]
+    chosen = work if len(work) >= 2 else statements
+    return [statement_phrase(kb, s) for s in chosen]
+
+
+def _incidental(statement: WinStatement) -> bool:
+    if statement.kind == "assignment" and statement.shell == "powershell":
+        low = statement.target.lower()
+        return not (low.startswith("$env:") or low.startswith("["))
+    name = statement.name.lower()
+    writes_file = any(w.text.startswith((">", "2>")) or w.text.lower() in ("out-file", "set-content")
+                      for w in statement.words)
+    return name in ("write-host", "echo", "write-output") and statement.kind == "command" and not writes_file
+
+
+# PowerShell statements that start with a keyword rather than a command.
+_KEYWORDS = {
+    "if": "checks a condition ({})",
+    "foreach": "loops over {}",
+    "for": "loops ({})",
+    "while": "loops while {}",
+    "try": "tries {}",
+    "switch": "chooses by {}",
+    "function": "defines function {}",
+}
 
 
 def _assignment(statement: WinStatement) -> str:
@@ -51,6 +89,10 @@ def _assignment(statement: WinStatement) -> str:
     if low.startswith("$env:"):
         name = target[5:]
         return f"sets environment variable {code_word(name)} for this PowerShell session only"
+    if low == "[net.servicepointmanager]::securityprotocol":
+        return f"chooses the TLS versions for downloads ({code_word(value)})"
+    if low.startswith("["):
+        return f"sets {code_word(target)} to {code_word(_short(value))}"
     return f"stores {code_word(_short(statement.value))} in {code_word(target)}"
 
 
@@ -67,6 +109,10 @@ def _call(statement: WinStatement) -> str:
 def command_phrase(kb: KnowledgeBase, words: list[WinWord], shell: str) -> str:
     name = words[0].text
     entry = _entry(kb, name)
+    if entry is not None and not _CMDLET.match(entry.name) and (entry.subcommands or entry.options) and not any(
+            _is_parameter(w.text, "cmd") for w in words[1:]):
+        kept, into = _without_redirects(words)
+        return _posix_style(kb, kept, entry.name) + (f" into {code_word(into)}" if into else "")
     if entry is None:
         shown = " ".join(w.text for w in words[:4]) + (" …" if len(words) > 4 else "")
         return f"runs {code_word(shown)}"
@@ -116,7 +162,39 @@ def command_phrase(kb: KnowledgeBase, words: list[WinWord], shell: str) -> str:
     if "{}" not in action and objects and (action.startswith("runs ") or not entry.action):
         phrase = f"{action} on {join_words(objects)}"
     quals = list(dict.fromkeys(qualifiers))[:4]
-    return phrase + (" " + ", ".join(quals) if quals else "")
+    return phrase + join_qualifiers(quals)
+
+
+def _without_redirects(words: list[WinWord]) -> tuple[list[WinWord], str]:
+    """The words without ``> file`` / ``>file``, and the file output goes to."""
+    kept: list[WinWord] = []
+    into = ""
+    skip = False
+    for index, word in enumerate(words):
+        if skip:
+            skip = False
+            continue
+        if word.text in (">", ">>", "1>", "2>") and index + 1 < len(words):
+            into, skip = words[index + 1].text, True
+        elif word.text.startswith((">", "1>", "2>")) and len(word.text) > 2:
+            into = word.text.lstrip("12>")
+        else:
+            kept.append(word)
+    return kept, into
+
+
+_CMDLET = re.compile(r"[A-Z][a-z]+-[A-Z]")
+
+
+def _posix_style(kb: KnowledgeBase, words: list[WinWord], program: str) -> str:
+    """``dotnet restore``, ``git clone`` or ``npm ci`` under cmd or PowerShell: cross-platform
+    programs read their arguments the same way everywhere, so the POSIX classifier applies."""
+    from ...analysis.shell import SimpleCommand, Word, classify
+    from .phrases import command_phrase as posix_phrase
+
+    shell_words = tuple(Word(w.text, w.raw, w.start, w.end) for w in words)
+    command = SimpleCommand(shell_words, start=words[0].start, end=words[-1].end)
+    return posix_phrase(kb, shell_words, classify(command, kb), program).text
 
 
 def _is_parameter(text: str, shell: str) -> bool:
