@@ -18,6 +18,20 @@ _COMMENT = types.FoldingRangeKind.Comment
 
 
 def folding_ranges(analysis: Analysis, limit: Optional[int] = None) -> list[types.FoldingRange]:
+    """The folding ranges of the document version (computed once), at most ``limit`` of them."""
+    found = analysis.memo.get(_MEMO)
+    if found is None:
+        found = _folding_ranges(analysis)
+        analysis.memo[_MEMO] = found
+    if limit is not None and limit >= 0:
+        return found[:limit]  # type: ignore[index]
+    return found  # type: ignore[return-value]
+
+
+_MEMO = "features.folding"
+
+
+def _folding_ranges(analysis: Analysis) -> list[types.FoldingRange]:
     tree = analysis.tree
     lines = analysis.lines
     found: dict[int, tuple[int, Optional[str]]] = {}
@@ -52,11 +66,8 @@ def folding_ranges(analysis: Analysis, limit: Optional[int] = None) -> list[type
         if block_start is not None and previous is not None and previous > block_start:
             add(block_start, previous, _COMMENT)
         block_start = previous = line
-    ranges = [types.FoldingRange(start_line=start, end_line=end, kind=kind)
-              for start, (end, kind) in sorted(found.items())]
-    if limit is not None and limit >= 0:
-        ranges = ranges[:limit]
-    return ranges
+    return [types.FoldingRange(start_line=start, end_line=end, kind=kind)
+            for start, (end, kind) in sorted(found.items())]
 
 
 def _last_line(lines, ins) -> int:
