@@ -46,6 +46,11 @@ def test_variable_values_where_statically_known():
     assert (7, pos(TEXT, "$OUT").character + 4, "= /out/1.23.4") in found
 
 
+def test_reimported_global_arg_shows_its_default():
+    assert (3, len("ARG GO_VERSION"), "= 1.23.4") in hints(TEXT)
+    assert not [h for h in hints(TEXT) if h[0] == 0]  # the global declaration itself: its value is in view
+
+
 def test_no_value_hint_for_unknown_values_or_exec_form():
     found = hints(TEXT)
     assert not [h for h in found if h[0] == 7 and "NO_DEFAULT" in h[2]]

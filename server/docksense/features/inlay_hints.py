@@ -52,6 +52,8 @@ def inlay_hints(analysis: Analysis, range_: Optional[types.Range], settings=None
             break
         if show_values:
             hints.extend(_variable_values(analysis, ins))
+            if ins.name == "ARG":
+                hints.extend(_reimported_values(analysis, ins))
         if show_stages:
             hints.extend(_stage_indexes(analysis, ins))
         if show_destinations and ins.name in ("COPY", "ADD"):
@@ -113,6 +115,22 @@ def _variable_values(analysis: Analysis, ins: Instruction) -> list[_Hint]:
             where = f" (from the {definition.kind} on line {_line(analysis, definition.instruction.start)})"
         out.append(_Hint(ref.end, "= " + _short(value) if value else '= ""',
                          f"{ref.name} is {value!r} here{where}"))
+    return out
+
+
+def _reimported_values(analysis: Analysis, ins: Instruction) -> list[_Hint]:
+    """``ARG NAME`` inside a stage takes the global ARG's default: show it."""
+    out = []
+    if analysis.stage_of(ins) is None:
+        return out
+    global_args = analysis.scopes.global_args
+    for pair in ins.pairs:
+        found = global_args.get(pair.key) if pair.value is None else None
+        if found is None or found.value is None or "$" in found.value or found.instruction is None:
+            continue
+        value, source = found.value, found.instruction
+        out.append(_Hint(pair.key_end, "= " + _short(value) if value else '= ""',
+                         f"{pair.key} takes the default of the global ARG on line {_line(analysis, source.start)}"))
     return out
 
 
