@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench import big_file, fmt  # noqa: E402
+from bench import big_file, fmt
 
 PROBES = [
     "",  # a new line: instruction keywords
@@ -54,12 +54,11 @@ def instruction_line(lines: list[str]) -> int:
 
 
 def bench_inprocess() -> None:
-    from lsprotocol import types
-
     from docksense.analysis import Analysis
     from docksense.features.completion import ClientSupport, completion
     from docksense.features.signature_help import signature_help
     from docksense.knowledge import KnowledgeBase
+    from lsprotocol import types
 
     text = big_file(5000)
     kb = KnowledgeBase()
@@ -104,16 +103,15 @@ def bench_inprocess() -> None:
     only_parse = []
     for _ in range(8):
         started = time.perf_counter()
-        Analysis(text).tree
+        _ = Analysis(text).tree
         only_parse.append((time.perf_counter() - started) * 1000)
     print(f"    (of which parsing the 5,000-line version alone: {fmt(only_parse)})")
 
 
 def bench_stdio() -> None:
     """The same requests to docksense and to rcjsuen's server, over stdio."""
-    from lsprotocol import types
-
     from compare_completion_rcjsuen import RCJSUEN, Server
+    from lsprotocol import types
 
     text = big_file(5000)
     lines = text.splitlines()

@@ -9,12 +9,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from lsprotocol import types
-
 from docksense.analysis.document import Analysis
 from docksense.features.completion import ClientSupport, candidates, completion, resolve
 from docksense.features.completion.images import tag_candidates
 from docksense.knowledge import KnowledgeBase
+from lsprotocol import types
 
 KB = KnowledgeBase()
 SNIPPETS = ClientSupport(snippets=True, deprecated_tag=True)
@@ -268,7 +267,7 @@ def test_no_error_at_any_position_and_edits_stay_on_the_cursor_line():
         analysis = Analysis(text)
         for encoding in ("utf-16", "utf-8", "utf-32"):
             for line in range(analysis.lines.line_count + 2):
-                for character in range(0, 40):
+                for character in range(40):
                     result = completion(analysis, KB, types.Position(line, character), encoding, SNIPPETS)
                     for item in result.items:
                         edit = item.text_edit.range

@@ -128,7 +128,7 @@ async def test_completion_groups(client: LanguageClient, group):
 
 
 async def test_text_edit_replaces_what_was_typed(client: LanguageClient):
-    text, position, items = await complete(client, "FROM debian\nRUN apt-get install --no-|", trigger="-")
+    _, position, items = await complete(client, "FROM debian\nRUN apt-get install --no-|", trigger="-")
     item = pick(items, "--no-install-recommends")
     assert item.text_edit.range == types.Range(types.Position(1, position.character - 5), position)
     assert item.text_edit.new_text == "--no-install-recommends"
@@ -163,7 +163,7 @@ async def test_resolve_explains_a_stage_of_the_open_document(client: LanguageCli
 
 
 async def test_utf16_positions_after_emoji(client: LanguageClient):
-    text, position, items = await complete(client, 'FROM debian\nRUN echo "🐳🐳" && apt-get install --no-|', trigger="-")
+    _, position, items = await complete(client, 'FROM debian\nRUN echo "🐳🐳" && apt-get install --no-|', trigger="-")
     item = pick(items, "--no-install-recommends")
     assert item.text_edit.range.end == position
     assert item.text_edit.range.start.character == position.character - len("--no-")
@@ -172,7 +172,7 @@ async def test_utf16_positions_after_emoji(client: LanguageClient):
 async def test_any_position_gets_an_answer(client: LanguageClient):
     text = "# syntax=docker/dockerfile:1\r\nFROM alpine AS a\r\nRUN echo \\\r\n  hi\r\nCOPY --from=a /x /y\r\n"
     open_doc(client, URI + ".crlf", text)
-    for line in range(0, 8):
+    for line in range(8):
         for character in (0, 1, 5, 11, 40, 400):
             result = await client.text_document_completion_async(
                 types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=URI + ".crlf"),

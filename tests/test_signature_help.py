@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from lsprotocol import types
-
 from docksense.analysis.document import Analysis
 from docksense.features.signature_help import signature_help
 from docksense.knowledge import KnowledgeBase
+from lsprotocol import types
 
 KB = KnowledgeBase()
 
@@ -107,5 +106,5 @@ def test_no_error_at_any_position():
     for text in texts:
         analysis = Analysis(text)
         for line in range(analysis.lines.line_count + 2):
-            for character in range(0, 45):
+            for character in range(45):
                 signature_help(analysis, KB, types.Position(line, character))

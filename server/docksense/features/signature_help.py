@@ -11,8 +11,6 @@ the knowledge base, so they say the same as hover.
 
 from __future__ import annotations
 
-from typing import Optional
-
 from lsprotocol import types
 
 from ..analysis import Analysis
@@ -74,7 +72,7 @@ def signature_help(
     position: types.Position,
     encoding: str = "utf-16",
     markdown: bool = True,
-) -> Optional[types.SignatureHelp]:
+) -> types.SignatureHelp | None:
     offset = to_offset(analysis.lines, position, encoding)
     ctx = locate(analysis, offset)
     if ctx.kind != "arguments" or ctx.instruction is None:
@@ -88,7 +86,7 @@ def signature_help(
     return _instruction_signature(analysis, kb, ins, ctx.offset, flag, markdown)
 
 
-def _doc(text: str, markdown: bool) -> Optional[types.MarkupContent]:
+def _doc(text: str, markdown: bool) -> types.MarkupContent | None:
     if not text:
         return None
     if markdown:
@@ -96,7 +94,7 @@ def _doc(text: str, markdown: bool) -> Optional[types.MarkupContent]:
     return types.MarkupContent(kind=types.MarkupKind.PlainText, value=md.plain(text))
 
 
-def _flag_at(ins: Instruction, offset: int) -> Optional[Flag]:
+def _flag_at(ins: Instruction, offset: int) -> Flag | None:
     for flag in ins.flags:
         if flag.start <= offset <= flag.end:
             return flag
@@ -104,7 +102,7 @@ def _flag_at(ins: Instruction, offset: int) -> Optional[Flag]:
 
 
 def _instruction_signature(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, offset: int,
-                           flag: Optional[Flag], markdown: bool) -> Optional[types.SignatureHelp]:
+                           flag: Flag | None, markdown: bool) -> types.SignatureHelp | None:
     forms = FORMS.get(ins.name)
     if not forms:
         return None
@@ -126,7 +124,7 @@ def _instruction_signature(analysis: Analysis, kb: KnowledgeBase, ins: Instructi
     return types.SignatureHelp(signatures=signatures, active_signature=active_signature, active_parameter=active)
 
 
-def _param_doc(kb: KnowledgeBase, ins: Instruction, text: str, markdown: bool) -> Optional[types.MarkupContent]:
+def _param_doc(kb: KnowledgeBase, ins: Instruction, text: str, markdown: bool) -> types.MarkupContent | None:
     if text.startswith("[--"):
         name = text[1:].split("=", 1)[0].rstrip("]")
         entry = kb.get("flag", name, ins.name)
@@ -149,8 +147,8 @@ def _active_form(ins: Instruction, forms: list[tuple[str, list[str]]]) -> int:
     return 0
 
 
-def _active_parameter(analysis: Analysis, ins: Instruction, offset: int, flag: Optional[Flag],
-                      params: list[str]) -> Optional[int]:
+def _active_parameter(analysis: Analysis, ins: Instruction, offset: int, flag: Flag | None,
+                      params: list[str]) -> int | None:
     if not params:
         return None
     if flag is not None:
@@ -172,7 +170,7 @@ def _active_parameter(analysis: Analysis, ins: Instruction, offset: int, flag: O
         if ins.heredocs:
             return rest[0]  # on the instruction line: the destination of the inline file
         dest = len(ins.words) - 1
-        at_last = index >= dest and dest >= 1
+        at_last = index >= dest >= 1
         return rest[1] if at_last and len(rest) > 1 else rest[0]
     if ins.name == "FROM":
         return rest[0] if index == 0 else rest[min(1, len(rest) - 1)]
@@ -198,7 +196,7 @@ def _json_position(prefix: str) -> int:
 
 # -- flag values -------------------------------------------------------------------------------
 def _flag_value_signature(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, flag: Flag, offset: int,
-                          markdown: bool) -> Optional[types.SignatureHelp]:
+                          markdown: bool) -> types.SignatureHelp | None:
     name = flag.name.lower()
     entry = kb.get("flag", "--" + name, ins.name)
     summary = entry.summary.strip() if entry is not None else ""
@@ -209,7 +207,7 @@ def _flag_value_signature(analysis: Analysis, kb: KnowledgeBase, ins: Instructio
 
         stages = ", ".join(s.name.text if s.name else str(s.index) for s in earlier_stages(analysis, ins))
         doc = summary + ("\n\nEarlier stages: " + md.escape(stages) if stages else "\n\nNo earlier stage in this file.")
-        return _single(f"--from=<stage name|stage index|image|named context>", ["<stage name|stage index|image|named context>"], doc, markdown)
+        return _single("--from=<stage name|stage index|image|named context>", ["<stage name|stage index|image|named context>"], doc, markdown)
     if ins.name == "HEALTHCHECK" and name in DURATIONS:
         kind = "n" if name == "retries" else "duration"
         doc = f"{summary}\n\nDefault: {DURATIONS[name]}."

@@ -10,7 +10,7 @@ documentation from the explanation engine that hover uses, when the client shows
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from lsprotocol import types
 
@@ -25,7 +25,7 @@ from .directives import comment_candidates, directive_candidates
 from .items import Candidate, ClientSupport
 from .keywords import keyword_candidates
 from .references import VARIABLE_AT_END, variable_candidates
-from .shell import current_word, shell_candidates, shell_heredoc
+from .shell import shell_candidates, shell_heredoc
 
 __all__ = ["ClientSupport", "candidates", "completion", "resolve"]
 
@@ -43,7 +43,7 @@ def candidates(analysis: Analysis, kb: KnowledgeBase, offset: int) -> tuple[Cont
     if ctx.kind == "directive":
         return ctx, directive_candidates(analysis, kb, ctx)
     if ctx.kind == "comment":
-        return ctx, comment_candidates(analysis, kb, ctx) or []
+        return ctx, comment_candidates(analysis, kb, ctx)
     if ctx.kind == "heredoc":
         return ctx, _heredoc(analysis, kb, ctx)
     if ctx.kind == "arguments":
@@ -92,7 +92,6 @@ def _heredoc(analysis: Analysis, kb: KnowledgeBase, ctx: Context) -> list[Candid
         return []
     if line_text.lstrip().startswith("#"):
         return []
-    current_word(analysis, ctx)
     return shell_candidates(analysis, kb, ctx, ins, doc)
 
 
@@ -101,7 +100,7 @@ def completion(
     kb: KnowledgeBase,
     position: types.Position,
     encoding: str = "utf-16",
-    client: Optional[ClientSupport] = None,
+    client: ClientSupport | None = None,
 ) -> types.CompletionList:
     client = client or ClientSupport()
     offset = to_offset(analysis.lines, position, encoding)
@@ -119,7 +118,7 @@ def completion(
 
 
 def _item(analysis: Analysis, c: Candidate, ctx: Context, encoding: str, client: ClientSupport,
-          ranges: dict[int, types.Range]) -> Optional[types.CompletionItem]:
+          ranges: dict[int, types.Range]) -> types.CompletionItem | None:
     if c.snippet_only and not client.snippets:
         return None
     start = c.start if c.start is not None else ctx.offset
@@ -165,7 +164,7 @@ def _doc(text: str, markdown: bool) -> types.MarkupContent:
 def resolve(
     item: types.CompletionItem,
     kb: KnowledgeBase,
-    analysis: Optional[Analysis] = None,
+    analysis: Analysis | None = None,
     markdown: bool = True,
     detail: str = "full",
 ) -> types.CompletionItem:
@@ -175,7 +174,7 @@ def resolve(
     "type"]}``) or a place in the document (``{"offset": 123}``: a stage name, a variable's
     definition), which is explained exactly as hover explains it.
     """
-    from ..explain import Explanation, explain_at
+    from ..explain import explain_at
     from ..hover import render
 
     data: Any = item.data

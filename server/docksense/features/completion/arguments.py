@@ -7,10 +7,16 @@ from ...knowledge import KnowledgeBase
 from ...syntax import Instruction
 from .context import Context, typed_start
 from .flags import flag_context, flag_name_candidates, flag_value_candidates
-from .images import image_name_candidates, tag_candidates
+from .images import tag_candidates
 from .items import Candidate, Kind
 from .keywords import keyword_case
-from .references import MODIFIER_AT_END, VARIABLE_AT_END, modifier_candidates, stage_candidates, variable_candidates
+from .references import (
+    MODIFIER_AT_END,
+    VARIABLE_AT_END,
+    modifier_candidates,
+    stage_candidates,
+    variable_candidates,
+)
 from .shell import exec_candidates, shell_candidates
 
 # Where the builder (or the shell) expands variables; exec-form RUN/CMD/ENTRYPOINT get none.
@@ -164,7 +170,7 @@ def _from(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, args: list[st
         if "@" in current:
             return []
         if ":" in current.rsplit("/", 1)[-1]:
-            image, _, tag = current.rpartition(":")
+            image = current.rpartition(":")[0]
             return tag_candidates(kb, image, start + len(image) + 1)
         out = []
         if not current.startswith("-") and ins.flag("platform") is None:
@@ -173,10 +179,9 @@ def _from(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, args: list[st
             return flag_name_candidates(kb, ins, current, start, analysis)
         out += stage_candidates(analysis, kb, ins, start, indexes=False, images=True)
         return out
-    if len(args) == 1:
-        if "as".startswith(current.lower()):
-            word = "AS" if keyword_case(analysis, "") == "upper" else "as"
-            return [Candidate(word, Kind.Keyword, insert=word + " ", detail="name this stage", start=start)]
+    if len(args) == 1 and "as".startswith(current.lower()):
+        word = "AS" if keyword_case(analysis, "") == "upper" else "as"
+        return [Candidate(word, Kind.Keyword, insert=word + " ", detail="name this stage", start=start)]
     return []
 
 

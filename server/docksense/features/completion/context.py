@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Optional
 
 import attrs
 
@@ -33,11 +32,11 @@ class Context:
     offset: int
     line_start: int
     before: str  # the cursor's line up to the cursor
-    instruction: Optional[Instruction] = None  # the instruction whose arguments hold the cursor (a trigger for ONBUILD)
-    top: Optional[Instruction] = None  # the top-level instruction (ONBUILD itself)
+    instruction: Instruction | None = None  # the instruction whose arguments hold the cursor (a trigger for ONBUILD)
+    top: Instruction | None = None  # the top-level instruction (ONBUILD itself)
     prefix: str = ""  # arguments: joined text after the keyword up to the cursor
     onbuild: bool = False  # keyword: typed after ONBUILD
-    heredoc: Optional[Heredoc] = None
+    heredoc: Heredoc | None = None
 
 
 def joined_index(ins: Instruction, offset: int) -> int:
@@ -52,7 +51,7 @@ def joined_index(ins: Instruction, offset: int) -> int:
     return best
 
 
-def _heredoc_at(ins: Instruction, offset: int) -> Optional[Heredoc]:
+def _heredoc_at(ins: Instruction, offset: int) -> Heredoc | None:
     for doc in ins.heredocs:
         if doc.body_start < 0 or offset < doc.body_start:
             continue
@@ -120,7 +119,7 @@ def locate(analysis: Analysis, offset: int) -> Context:
     return Context("arguments", offset, line_start, before, ins, top, prefix=prefix)
 
 
-def _instruction_before(analysis: Analysis, offset: int) -> Optional[Instruction]:
+def _instruction_before(analysis: Analysis, offset: int) -> Instruction | None:
     starts = analysis.memo.get("completion.starts")
     if starts is None:
         starts = [ins.start for ins in analysis.tree.instructions]
@@ -137,7 +136,7 @@ def _in_directive_block(analysis: Analysis, line: int) -> bool:
     return all(n in directive_lines for n in range(line))
 
 
-def typed_start(analysis: Analysis, ctx: Context, typed: str) -> Optional[int]:
+def typed_start(analysis: Analysis, ctx: Context, typed: str) -> int | None:
     """Start offset of ``typed`` (text just before the cursor) when it sits on the cursor's
     line as written; None when a continuation splits it (then nothing is offered)."""
     start = ctx.offset - len(typed)

@@ -8,8 +8,6 @@ states as examples or defaults (platforms, durations, modes) are listed here.
 
 from __future__ import annotations
 
-from typing import Optional
-
 from ...analysis import Analysis
 from ...knowledge import KnowledgeBase, find_part
 from ...syntax import Instruction
@@ -55,7 +53,7 @@ CACHE_TARGETS = (
 
 
 def flag_name_candidates(kb: KnowledgeBase, ins: Instruction, typed: str, start: int,
-                         analysis: Optional[Analysis] = None) -> list[Candidate]:
+                         analysis: Analysis | None = None) -> list[Candidate]:
     present = {f.name.lower() for f in ins.flags}
     stages: list[str] = []
     if analysis is not None and ins.name == "COPY":
@@ -154,7 +152,7 @@ def mount_candidates(analysis: Analysis, kb: KnowledgeBase, ctx: Context, ins: I
         if pair[0].strip().lower() == "type" and len(pair) == 2:
             mount_type = pair[1].strip().lower()
     used = {pair[0].strip().lower() for pair in done}
-    key, eq, partial = typed.partition("=")
+    key, eq, _ = typed.partition("=")
     mount = kb.get("mount", mount_type)
     if not eq:
         return _mount_options(kb, mount, mount_type, used, field_start, first=not done)
@@ -219,7 +217,7 @@ def _cache_targets(ins: Instruction, start: int) -> list[Candidate]:
     return out
 
 
-def flag_context(prefix_tokens: list[str], current: str) -> Optional[tuple[str, Optional[str]]]:
+def flag_context(prefix_tokens: list[str], current: str) -> tuple[str, str | None] | None:
     """``(name, value)`` when ``current`` is a flag in the flag section (value None: no ``=``)."""
     if any(not t.startswith("--") for t in prefix_tokens) or not current.startswith("-"):
         return None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Optional
 
 from ...analysis.images import lookup_image, parse_image
 from ...knowledge import Entry, KnowledgeBase
@@ -34,7 +33,7 @@ def _version_key(line: str) -> tuple:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
 
 
-def tag_candidates(kb: KnowledgeBase, image: str, start: int, today: Optional[_dt.date] = None) -> list[Candidate]:
+def tag_candidates(kb: KnowledgeBase, image: str, start: int, today: _dt.date | None = None) -> list[Candidate]:
     """Tags for ``image`` (the reference before ``:``)."""
     ref = parse_image(image + ":x")
     if ref is None or "$" in image:

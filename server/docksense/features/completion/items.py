@@ -9,7 +9,7 @@ snippet. ``data`` carries what ``completionItem/resolve`` needs to fetch documen
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import attrs
 from lsprotocol import types
@@ -27,7 +27,7 @@ class ClientSupport:
     markdown: bool = True
 
     @classmethod
-    def from_capabilities(cls, capabilities: Optional[types.ClientCapabilities]) -> "ClientSupport":
+    def from_capabilities(cls, capabilities: types.ClientCapabilities | None) -> ClientSupport:
         try:
             item = capabilities.text_document.completion.completion_item  # type: ignore[union-attr]
         except AttributeError:
@@ -58,6 +58,6 @@ class Candidate:
     sort: str = ""  # sort group; items sort by (sort, label)
     filter: str = ""
     deprecated: bool = False
-    data: Optional[dict[str, Any]] = None  # for resolve: {"id": entry id, "path": [...], ...}
-    start: Optional[int] = None  # overrides the context's replace start
-    end: Optional[int] = None  # replace up to here (past the cursor: the rest of the word); default the cursor
+    data: dict[str, Any] | None = None  # for resolve: {"id": entry id, "path": [...], ...}
+    start: int | None = None  # overrides the context's replace start
+    end: int | None = None  # replace up to here (past the cursor: the rest of the word); default the cursor

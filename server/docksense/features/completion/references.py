@@ -10,7 +10,6 @@ base stage, and re-declared global ARGs; each with its value in the detail.
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from ...analysis import Analysis
 from ...analysis.scopes import PLATFORM_ARGS, PROXY_ARGS
@@ -89,13 +88,13 @@ def variable_candidates(analysis: Analysis, ins: Instruction, typed: str, start:
     return out
 
 
-def visible_variables(analysis: Analysis, ins: Instruction) -> list[tuple[str, str, Optional[int], int]]:
+def visible_variables(analysis: Analysis, ins: Instruction) -> list[tuple[str, str, int | None, int]]:
     """``(name, detail, offset of its definition, sort group)`` of the variables in scope."""
     scopes = analysis.scopes
     scope = scopes.scope_before(ins)
     if scope is None:
         return []
-    out: list[tuple[str, str, Optional[int], int]] = []
+    out: list[tuple[str, str, int | None, int]] = []
     seen: set[str] = set()
 
     def add(definition, kind: str, order: int) -> None:

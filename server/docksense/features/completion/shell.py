@@ -10,7 +10,6 @@ offered, read the way the program reads them (the same classifier hover uses), s
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from ...analysis import Analysis
 from ...analysis.commands import is_posix_shell
@@ -35,7 +34,7 @@ def current_word(analysis: Analysis, ctx: Context) -> str:
     return before[index:]
 
 
-def _shell_start(ins: Instruction, heredoc: Optional[Heredoc]) -> Optional[int]:
+def _shell_start(ins: Instruction, heredoc: Heredoc | None) -> int | None:
     """Document offset where the shell code starts (None: this is not shell code)."""
     if heredoc is not None:
         return heredoc.body_start
@@ -57,7 +56,7 @@ def shell_heredoc(analysis: Analysis, ins: Instruction, heredoc: Heredoc) -> boo
 
 
 def shell_candidates(analysis: Analysis, kb: KnowledgeBase, ctx: Context, ins: Instruction,
-                     heredoc: Optional[Heredoc] = None) -> list[Candidate]:
+                     heredoc: Heredoc | None = None) -> list[Candidate]:
     if not is_posix_shell(analysis.shell_for(ins)):
         return []
     start = _shell_start(ins, heredoc)
@@ -75,9 +74,9 @@ def shell_candidates(analysis: Analysis, kb: KnowledgeBase, ctx: Context, ins: I
     return argument_candidates(kb, words, typed, word_start)
 
 
-def _words_before(analysis: Analysis, ins: Instruction, word_start: int) -> Optional[list[ShellWord]]:
+def _words_before(analysis: Analysis, ins: Instruction, word_start: int) -> list[ShellWord] | None:
     """The words of the command the cursor continues, or None when it starts a new one."""
-    best: Optional[tuple[int, list[ShellWord]]] = None
+    best: tuple[int, list[ShellWord]] | None = None
     for located in analysis.commands(ins):
         command = located.command
         if not command.words:
@@ -216,7 +215,7 @@ def argument_candidates(kb: KnowledgeBase, words: list[ShellWord], typed: str, s
 
 
 def _inline_value(entry, sub, sub_key: str, typed: str, start: int) -> list[Candidate]:
-    name, _, value = typed.partition("=")
+    name = typed.partition("=")[0]
     for path, options in ((["subcommands", sub_key], sub.options if sub is not None else {}), ([], entry.options)):
         part = options.get(name)
         if part is not None and part.values:
