@@ -19,6 +19,21 @@ class LineContext:
         self.index: LineIndex = line_facts(analysis, kb)
         self._workdirs: dict[int, tuple[str, Instruction | None]] | None = None
         self._comments: dict[int, str] | None = None
+        self._roles: dict[int, tuple[object, list]] = {}
+
+    def roles(self, command) -> list:
+        """``classify(command)``, remembered while one instruction is being explained (its
+        purpose, idioms, options and notes all read the same roles)."""
+        found = self._roles.get(id(command))
+        if found is None or found[0] is not command:
+            from ...analysis.shell import classify
+
+            found = (command, classify(command, self.kb))
+            self._roles[id(command)] = found
+        return found[1]
+
+    def forget_roles(self) -> None:
+        self._roles.clear()
 
     def facts(self, ins: Instruction) -> LineFacts:
         found = self.index.of(ins)

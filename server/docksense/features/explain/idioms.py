@@ -14,7 +14,6 @@ from collections.abc import Callable
 
 from ...analysis.images import lookup_image, parse_image
 from ...analysis.lines import LineFacts
-from ...analysis.shell import classify
 from ...syntax import Instruction
 from .. import markdown as md
 from .context import LineContext
@@ -30,7 +29,7 @@ def _commands(ctx: LineContext, ins: Instruction) -> list[tuple[str, str, list]]
         command = located.command
         if not command.words:
             continue
-        roles = classify(command, ctx.kb)
+        roles = ctx.roles(command)
         program = roles[0].entry.name if roles and roles[0].entry is not None else \
             command.words[0].text.rsplit("/", 1)[-1]
         sub = next((r.key for r in roles if r.role == "subcommand"), "")

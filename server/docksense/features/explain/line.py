@@ -11,7 +11,6 @@ import attrs
 
 from ...analysis import Analysis
 from ...analysis.images import lookup_image, parse_image
-from ...analysis.shell import classify
 from ...knowledge import KnowledgeBase
 from ...syntax import Instruction
 from .. import markdown as md
@@ -49,6 +48,7 @@ def context(analysis: Analysis, kb: KnowledgeBase) -> LineContext:
 
 def compose(ctx: LineContext, ins: Instruction, with_comment: bool = True) -> LineExplanation:
     """Compose the explanation of ``ins`` (not cached: :func:`explain_line` caches)."""
+    ctx.forget_roles()
     text_why, idioms = why(ctx, ins, with_comment)
     return LineExplanation(
         line=ctx.line(ins),
@@ -156,7 +156,7 @@ def _notes(ctx: LineContext, ins: Instruction) -> list[str]:
             if len(same) > 1 and same[-1] is not ins:
                 out.append(f"Only the last {target.name} of a stage counts: line {ctx.line(same[-1])} replaces this one.")
     for located in ctx.analysis.commands(target):
-        for role in classify(located.command, ctx.kb) if located.command.words else []:
+        for role in ctx.roles(located.command) if located.command.words else []:
             if role.part is not None and role.part.deprecated:
                 out.append(f"{md.code(role.text)}: {' '.join(role.part.deprecated.split())}")
             elif role.role == "command" and role.entry is not None and role.entry.deprecated:
@@ -171,7 +171,7 @@ def _options(ctx: LineContext, ins: Instruction) -> list[tuple[str, str]]:
         command = located.command
         if not command.words:
             continue
-        roles = classify(command, ctx.kb)
+        roles = ctx.roles(command)
         for index, role in enumerate(roles):
             if role.role != "option" or role.part is None or not role.part.why:
                 continue

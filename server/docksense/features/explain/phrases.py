@@ -92,6 +92,8 @@ def fill(action: str, objects: str) -> str:
     if "{}" in action:
         if objects:
             return action.replace("{}", objects, 1).replace("{}", "")
+        if action.startswith("runs {} "):  # a wrapper such as tini: what it runs comes later
+            return "runs its arguments " + action[len("runs {} "):]
         return re.sub(r"\s*\{\}", "", action).strip()
     return f"{action} {objects}" if objects else action
 

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Optional
 
 from ...analysis.images import lookup_image, parse_image
-from ...analysis.shell import classify
 from ...analysis.windows_shell import shell_kind
 from ...syntax import Instruction
 from .. import markdown as md
@@ -127,7 +126,7 @@ def command_steps(ctx: LineContext, ins: Instruction) -> list[str]:
             continue
         if located.source == "exec" and ins.name != "RUN" and _is_script_shell(command, located):
             continue  # ["sh", "-c", "..."]: the script's own commands follow
-        phrase = command_phrase(ctx.kb, command.words, classify(command, ctx.kb), program)
+        phrase = command_phrase(ctx.kb, command.words, ctx.roles(command), program)
         if not phrases or phrases[-1] != phrase.text:
             phrases.append(phrase.text)
         if len(phrases) > MAX_STEPS * 4:
