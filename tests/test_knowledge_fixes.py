@@ -71,3 +71,10 @@ def test_dotnet_self_contained_false(kb):
     option = find_part(publish.options, "--self-contained")[1]
     assert "false" in option.summary
     assert "framework-dependent" in option.values["false"].summary
+
+
+def test_apt_install_update_option_since_apt_2_7(kb):
+    """Found while reviewing command options: `--update` (`-U`) came with APT 2.7.0, not 3.0."""
+    option = find_part(kb.get("command", "apt-get").subcommands["install"].options, "-U")[1]
+    assert option.since == "APT 2.7" and "3.0" not in option.summary
+    assert find_part(kb.get("command", "apt").options, "--update")[1].since == "APT 2.7"
