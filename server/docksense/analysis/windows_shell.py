@@ -171,15 +171,15 @@ def nested_powershell(words: tuple[WinWord, ...] | list[WinWord]) -> list[WinSta
 
 
 # -- shared lexing -----------------------------------------------------------------------------
-def _split(text: str, shell: str) -> list[tuple[int, int]]:
-    """Spans of statements between separators outside quotes and brackets."""
-    spans = []
+def _outside(text: str, shell: str):
+    """Indexes of the characters outside quotes and brackets, in order (escaped characters and
+    the quotes and brackets themselves are skipped): where separators and word breaks can be."""
     depth = 0
     quote = ""
-    start = 0
     i = 0
     n = len(text)
     escape = "`" if shell == "powershell" else "^"
+    brackets = shell == "powershell"
     while i < n:
         c = text[i]
         if quote:
@@ -191,70 +191,51 @@ def _split(text: str, shell: str) -> list[tuple[int, int]]:
                     i += 2  # '' or "" inside a string is a literal quote
                     continue
                 quote = ""
-            i += 1
-            continue
-        if c == escape and i + 1 < n:
+        elif c == escape and i + 1 < n:
             i += 2
             continue
-        if c in "'\"" and not (shell == "cmd" and c == "'"):
+        elif c in "'\"" and not (shell == "cmd" and c == "'"):
             quote = c
-        elif c in "([{" and shell == "powershell":
+        elif brackets and c in "([{":
             depth += 1
-        elif c in ")]}" and shell == "powershell":
+        elif brackets and c in ")]}":
             depth = max(0, depth - 1)
         elif depth == 0:
-            sep = ""
-            if text.startswith("&&", i) or text.startswith("||", i):
-                sep = text[i:i + 2]
-            elif c in "|\n" or (c == ";" and shell == "powershell") or (c == "&" and shell == "cmd"):
-                sep = c
-            if sep:
-                spans.append((start, i))
-                i += len(sep)
-                start = i
-                continue
+            yield i
         i += 1
-    spans.append((start, n))
+
+
+def _split(text: str, shell: str) -> list[tuple[int, int]]:
+    """Spans of statements between separators outside quotes and brackets."""
+    spans = []
+    start = 0
+    skip_to = 0
+    for i in _outside(text, shell):
+        if i < skip_to:
+            continue
+        c = text[i]
+        sep = ""
+        if text.startswith("&&", i) or text.startswith("||", i):
+            sep = text[i:i + 2]
+        elif c in "|\n" or (c == ";" and shell == "powershell") or (c == "&" and shell == "cmd"):
+            sep = c
+        if sep:
+            spans.append((start, i))
+            start = skip_to = i + len(sep)
+    spans.append((start, len(text)))
     return spans
 
 
-def _words(text: str, base: int, shell: str, commas: bool = False) -> list[WinWord]:
+def _words(text: str, base: int, shell: str) -> list[WinWord]:
+    """Words separated by blanks outside quotes and brackets, with their offsets."""
     out = []
-    i = 0
-    n = len(text)
-    escape = "`" if shell == "powershell" else "^"
-    while i < n:
-        while i < n and (text[i].isspace() or (commas and text[i] == ",")):
-            i += 1
-        if i >= n:
-            break
-        start = i
-        depth = 0
-        quote = ""
-        while i < n:
-            c = text[i]
-            if quote:
-                if c == escape and i + 1 < n:
-                    i += 2
-                    continue
-                if c == quote:
-                    quote = ""
-                i += 1
-                continue
-            if c == escape and i + 1 < n:
-                i += 2
-                continue
-            if c in "'\"" and not (shell == "cmd" and c == "'"):
-                quote = c
-            elif c in "([{" and shell == "powershell":
-                depth += 1
-            elif c in ")]}" and shell == "powershell":
-                depth = max(0, depth - 1)
-            elif depth == 0 and (c.isspace() or (commas and c == ",")):
-                break
-            i += 1
-        raw = text[start:i]
-        out.append(WinWord(_unquote(raw, shell), raw, base + start, base + i))
+    last = 0
+    breaks = [i for i in _outside(text, shell) if text[i].isspace()] + [len(text)]
+    for end in breaks:
+        if end > last:
+            raw = text[last:end]
+            out.append(WinWord(_unquote(raw, shell), raw, base + last, base + end))
+        last = end + 1
     return out
 
 

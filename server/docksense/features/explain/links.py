@@ -49,9 +49,8 @@ def link_phrases(links: list[Link]) -> list[tuple[int, str]]:
         elif kind == "stage-built-on":
             phrase = f"builds on stage {md.code(subject)} ({_lines(lines)})"
         elif kind == "stage-copied-by":
-            phrase = f"{_lines(lines)} copy files out of this stage".replace("line ", "line ", 1)
-            if len(lines) == 1:
-                phrase = f"line {lines[0]} copies files out of this stage"
+            verb = "copies" if len(set(lines)) == 1 else "copy"
+            phrase = f"{_lines(lines)} {verb} files out of this stage"
         elif kind == "copies-from-stage":
             phrase = f"copies out of stage {md.code(subject)} (line {first.line})"
         elif kind == "copies-output-of":
