@@ -157,6 +157,10 @@ TABLE = {
         ("FROM a\nSHELL |", ['["/bin/bash", "-o", "pipefail", "-c"]'], []),
         ("FROM a\nLABEL org.opencontainers.image.so|", ["org.opencontainers.image.source"], []),
         ("FROM a\nEXPOSE |", ["8080", "443"], []),
+        ("FROM a\nRUN groupadd -r app && useradd -r -g app -m app\nUSER |", ["app", "root"], []),
+        ("FROM a AS base\nRUN useradd bob\nFROM base\nCOPY --chown=|", ["bob"], []),
+        ("FROM a\nRUN addgroup -S grp && adduser -S -G grp usr\nCOPY --chown=usr:|", ["grp"], []),
+        ("FROM a\nUSER |\nRUN useradd later", ["root"], ["later"]),
     ],
 }
 

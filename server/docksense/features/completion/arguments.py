@@ -15,6 +15,7 @@ from .references import (
     VARIABLE_AT_END,
     modifier_candidates,
     stage_candidates,
+    user_candidates,
     variable_candidates,
 )
 from .shell import exec_candidates, shell_candidates
@@ -111,6 +112,8 @@ def argument_candidates(analysis: Analysis, kb: KnowledgeBase, ctx: Context) -> 
         if "=" not in current:
             out = [Candidate(e.name, Kind.Variable, insert=e.name + "=", detail=_short(e.summary), start=start,
                              data={"id": e.id}) for e in kb.all_of("env")]
+    elif name == "USER" and not args:
+        out = user_candidates(analysis, ins, current, start)
     elif name == "STOPSIGNAL" and not args:
         out = [Candidate(e.name, Kind.EnumMember, detail=_short(e.summary), start=start, data={"id": e.id})
                for e in kb.all_of("signal")]

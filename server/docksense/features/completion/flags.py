@@ -125,6 +125,10 @@ def flag_value_candidates(analysis: Analysis, kb: KnowledgeBase, ctx: Context, i
         default, common = DURATION_DEFAULTS[name]
         return [Candidate(v, Kind.Value, detail="default" if v == default else "", sort=f"{i}", start=start)
                 for i, v in enumerate(common)]
+    if name == "chown":
+        from .references import user_candidates
+
+        return user_candidates(analysis, ins, value, start)
     if name == "chmod":
         return [Candidate(v, Kind.Value, detail=why, sort=f"{i}", start=start) for i, (v, why) in enumerate(CHMOD_VALUES)]
     if name == "checksum" and not value:

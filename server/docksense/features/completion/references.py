@@ -144,3 +144,59 @@ def modifier_candidates(analysis: Analysis, name: str, start: int) -> list[Candi
                              detail=summary, sort=f"{index}", filter=f"${{{name}:", start=start,
                              data={"id": ident}))
     return out
+
+
+_USER_COMMANDS = {"useradd": "user", "adduser": "user", "groupadd": "group", "addgroup": "group"}
+
+
+def stage_accounts(analysis: Analysis, ins: Instruction) -> list[tuple[str, str, int]]:
+    """Users and groups created by RUN instructions of this stage (and the stages it builds
+    on) before ``ins``: ``(name, "user"|"group", line)``, read from the parsed shell commands."""
+    top = ins
+    while top.parent is not None:
+        top = top.parent
+    stage = analysis.stage_of(top)
+    chain = []
+    while stage is not None and len(chain) < 32:
+        chain.append(stage)
+        stage = stage.base_stage
+    out: list[tuple[str, str, int]] = []
+    seen: set[tuple[str, str]] = set()
+    for stage in reversed(chain):
+        for other in stage.instructions:
+            if other is top:
+                break
+            if other.name != "RUN":
+                continue
+            for located in analysis.commands(other):
+                words = located.command.words
+                kind = _USER_COMMANDS.get(words[0].text.rsplit("/", 1)[-1]) if words else None
+                if kind is None:
+                    continue
+                operands = [w.text for w in words[1:] if not w.text.startswith("-")]
+                name = operands[-1] if operands else ""
+                if name and "$" not in name and (name, kind) not in seen:
+                    seen.add((name, kind))
+                    out.append((name, kind, _line(analysis, other.start)))
+    return out
+
+
+def user_candidates(analysis: Analysis, ins: Instruction, typed: str, start: int) -> list[Candidate]:
+    """``USER`` and ``--chown=``: root and the accounts this stage created; after ``:`` groups."""
+    accounts = stage_accounts(analysis, ins)
+    if ":" in typed:
+        start += typed.index(":") + 1
+        names = [("root", "group 0", -1)] + [(n, f"group created on line {line}", line)
+                                             for n, kind, line in accounts if kind == "group"]
+        names += [(n, f"the user's own group (line {line})", line) for n, kind, line in accounts if kind == "user"]
+    else:
+        names = [("root", "user 0: full privileges", -1)] + [(n, f"user created on line {line}", line)
+                                                            for n, kind, line in accounts if kind == "user"]
+    out = []
+    seen: set[str] = set()
+    for index, (name, detail, _) in enumerate(names):
+        if name in seen:
+            continue
+        seen.add(name)
+        out.append(Candidate(name, Kind.Value, detail=detail, sort=f"{1 if name == 'root' else 0}{index:03d}", start=start))
+    return out
