@@ -101,23 +101,28 @@ def _make_distinct(seen: dict[str, str], text: str, explanation: LineExplanation
     seen.setdefault(explanation.purpose, text)
 
 
-_DISTINCT_LIMIT = 3000  # instructions; past this a hover does not compare with the whole file
+_DISTINCT_LIMIT = 300  # instructions of one kind; past this a hover does not compare them all
 
 
 def _distinct(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, explanation: LineExplanation) -> None:
-    instructions = analysis.tree.instructions
-    if len(instructions) > _DISTINCT_LIMIT:
+    """Make ``explanation``'s purpose distinct as ``explain`` would. Purposes of different
+    instruction kinds never coincide (each kind opens its own way), so only the instructions of
+    the same kind are composed, once per document version; they are kept for later hovers."""
+    same = [other for other in analysis.tree.instructions if other.name == ins.name]
+    if len(same) > _DISTINCT_LIMIT:
         return
-    key = ("explain.purposes", id(kb))
+    key = ("explain.purposes", id(kb), ins.name)
     table = analysis.memo.get(key)
     if table is None:
         ctx = context(analysis, kb)
+        memo = analysis.memo.setdefault((_MEMO, id(kb)), {})
         seen: dict[str, str] = {}
         table = {}
-        for other in instructions:
-            composed = compose(ctx, other) if other is not ins else explanation
+        for other in same:
+            composed = explanation if other is ins else memo.get(id(other)) or compose(ctx, other)  # type: ignore[union-attr]
             _make_distinct(seen, _source(analysis, other), composed)
             table[id(other)] = composed.purpose
+            memo[id(other)] = composed  # type: ignore[index]
         analysis.memo[key] = table
     explanation.purpose = table.get(id(ins), explanation.purpose)  # type: ignore[union-attr]
 
