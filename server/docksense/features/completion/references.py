@@ -141,7 +141,7 @@ def modifier_candidates(analysis: Analysis, name: str, start: int) -> list[Candi
         plain = f"${{{name}{modifier}{word}{close}"
         snippet = f"\\${{{name}{modifier}${{1:{word}}}" + ("\\}" if close else "")  # `$` and `}` escaped
         out.append(Candidate(f"${{{name}{modifier}{word}}}", Kind.Operator, insert=plain, snippet=snippet,
-                             detail=summary, sort=f"{index}", filter=f"${{{name}:", start=start,
+                             detail=summary, sort=f"{index}", filter=plain, start=start,
                              data={"id": ident}))
     return out
 
