@@ -60,6 +60,7 @@ TABLE = {
     ],
     "directives": [
         ("# |\nFROM a", ["syntax=", "escape=", "check="], []),
+        ("\ufeff# |\nFROM a", ["syntax=", "escape=", "check="], []),
         ("# syntax=docker/dockerfile:1\n# |\nFROM a", ["escape=", "check="], ["syntax="]),
         ("# syntax=|\nFROM a", ["docker/dockerfile:1", "docker/dockerfile:1-labs"], []),
         ("# escape=|\nFROM a", ["\\", "`"], []),

@@ -67,6 +67,8 @@ def locate(analysis: Analysis, offset: int) -> Context:
     line_start = lines.starts[line]
     offset = min(offset, lines.ends[line])  # a cursor inside CRLF is at the line end
     before = text[line_start:offset]
+    if line_start == 0 and before.startswith("\ufeff"):
+        before = before[1:]  # a byte-order mark is not part of the first line's text
     top = analysis.tree.instruction_at(offset)
     if top is not None and top.start > offset:
         top = None
