@@ -308,6 +308,14 @@ def test_resolve_fills_documentation_from_the_explanation_engine():
     assert plain.documentation.kind == types.MarkupKind.PlainText and "**" not in plain.documentation.value
 
 
+def test_short_lists_carry_documentation_for_clients_that_never_resolve():
+    no_resolve = ClientSupport(resolve=False)
+    items = probe("FROM a\nRUN --mount=type=cache,sharing=|", no_resolve)[2]
+    assert "value of sharing" in pick(items, "locked").documentation.value
+    items = probe("FROM a\nRUN --mount=type=cache,sharing=|", ClientSupport(resolve=True))[2]
+    assert pick(items, "locked").documentation is None  # left to completionItem/resolve
+
+
 def test_resolve_of_a_stage_explains_that_stage():
     _, analysis, items = probe("FROM golang AS build\nRUN go build\nFROM alpine\nCOPY --from=|")
     value = resolve(pick(items, "build"), KB, analysis).documentation.value

@@ -114,7 +114,14 @@ def completion(
             continue
         seen.add((item.label, item.detail or ""))
         items.append(item)
+    if not client.resolve and len(items) <= INLINE_DOCUMENTATION:
+        for item in items:  # a client that never resolves still gets the documentation of a short list
+            resolve(item, kb, analysis, client.markdown)
     return types.CompletionList(is_incomplete=False, items=items)
+
+
+# Lists up to this long carry their documentation for clients that do not resolve items.
+INLINE_DOCUMENTATION = 40
 
 
 def _item(analysis: Analysis, c: Candidate, ctx: Context, encoding: str, client: ClientSupport,
@@ -202,6 +209,7 @@ def _knowledge_explanation(kb: KnowledgeBase, ident: str, path: list, label: str
         return None
     part = None
     kind = entry.kind
+    owner = _owner(entry)
     node: Any = entry
     for index in range(0, len(path) - 1, 2):
         field, key = path[index], path[index + 1]
@@ -211,10 +219,14 @@ def _knowledge_explanation(kb: KnowledgeBase, ident: str, path: list, label: str
         found = find_part(parts, str(key))
         if found is None:
             return None
+        if part is not None:  # what follows belongs to the part above it
+            above_field, above_key = path[index - 2], path[index - 1]
+            owner = f"{entry.name} {above_key}" if above_field == "subcommands" else str(above_key)
         node = part = found[1]
         kind = {"options": "option", "subcommands": "subcommand", "values": "value", "variants": "variant"}.get(field, field)
     title = label if part is not None else entry.name
-    out = Explanation.from_knowledge(0, 0, title, _kind_text(entry, kind, part is not None), entry, part)
+    what = f"{kind} of {owner}" if part is not None else _entry_kind(entry)
+    out = Explanation.from_knowledge(0, 0, title, what, entry, part)
     if isinstance(tag, str) and entry.lifecycle is not None:
         for line in entry.lifecycle.lines:
             if line.line == tag:
@@ -223,7 +235,15 @@ def _knowledge_explanation(kb: KnowledgeBase, ident: str, path: list, label: str
     return out
 
 
-def _kind_text(entry, kind: str, is_part: bool) -> str:
-    if not is_part:
-        return {"flag": f"flag of {entry.instruction}", "mount": "mount type", "arg": "predefined ARG"}.get(entry.kind, entry.kind)
-    return f"{kind} of {entry.name}"
+def _owner(entry) -> str:
+    if entry.kind == "mount":
+        return f"a {entry.name} mount"
+    if entry.kind == "flag":
+        return f"{entry.instruction} {entry.name}"
+    if entry.kind == "image":
+        return f"the {entry.name} image"
+    return entry.name
+
+
+def _entry_kind(entry) -> str:
+    return {"flag": f"flag of {entry.instruction}", "mount": "mount type", "arg": "predefined ARG"}.get(entry.kind, entry.kind)

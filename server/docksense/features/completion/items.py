@@ -25,6 +25,7 @@ class ClientSupport:
     deprecated_tag: bool = False
     deprecated_field: bool = False
     markdown: bool = True
+    resolve: bool = True  # the client asks completionItem/resolve for documentation
 
     @classmethod
     def from_capabilities(cls, capabilities: types.ClientCapabilities | None) -> ClientSupport:
@@ -41,6 +42,7 @@ class ClientSupport:
             deprecated_tag=types.CompletionItemTag.Deprecated in (tags or ()),
             deprecated_field=bool(item.deprecated_support),
             markdown=not formats or types.MarkupKind.Markdown in formats,
+            resolve=item.resolve_support is not None,
         )
 
 
