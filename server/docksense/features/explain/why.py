@@ -82,6 +82,7 @@ def _run(ctx: LineContext, ins: Instruction) -> list[str]:
             described += 1
             label = md.code(command) if command == package else f"{md.code(package)} provides {md.code(command)}"
             out.append(f"{label}: {_lower(what)}.")
+    out.extend(_unphrased_commands(ctx, ins, 2 - described))
     for link in _links(facts, "output-copied-by")[:1]:
         out.append(f"Its output {md.code(link.subject)} is what line {link.line} copies into a later stage.")
     reads = _links(facts, "reads-set-on")
@@ -97,6 +98,25 @@ def _run(ctx: LineContext, ins: Instruction) -> list[str]:
             out.append(f"`--no-restore` skips a second restore: line {restore} already did it.")
     if re.search(r"--self-contained(?:\s+|=)false|--no-self-contained", text):
         out.append("Framework-dependent output needs the .NET runtime in the image that runs it.")
+    return out
+
+
+def _unphrased_commands(ctx: LineContext, ins: Instruction, limit: int) -> list[str]:
+    """What a known command is, when the knowledge base has no action phrase for it (a team's
+    own knowledge pack, say): the Purpose could only say that it runs, so the Why says what it is."""
+    from .phrases import derived_action
+
+    out: list[str] = []
+    seen: set[str] = set()
+    for located in ctx.analysis.commands(ins):
+        if len(out) >= limit:
+            break
+        roles = ctx.roles(located.command) if located.command.words else []
+        entry = roles[0].entry if roles else None
+        if entry is None or entry.name in seen or entry.action or derived_action(entry.summary):
+            continue
+        seen.add(entry.name)
+        out.append(f"{md.code(entry.name)}: {first_sentence(entry.summary)}.")
     return out
 
 
