@@ -427,9 +427,19 @@ class _Results:
 RESULTS = _Results()
 
 
+def _data(analysis: Analysis, kb: Optional["KnowledgeBase"], encoding: str) -> list[int]:
+    """The encoded tokens of the whole document (computed once per version and encoding)."""
+    key = ("features.semantic_tokens.data", encoding, kb is not None)
+    found = analysis.memo.get(key)
+    if found is None:
+        found = _relative(absolute_tokens(analysis, kb, encoding))
+        analysis.memo[key] = found
+    return found  # type: ignore[return-value]
+
+
 def full(analysis: Analysis, uri: str, kb: Optional["KnowledgeBase"] = None,
          encoding: str = "utf-16") -> types.SemanticTokens:
-    data = _relative(absolute_tokens(analysis, kb, encoding))
+    data = _data(analysis, kb, encoding)
     return types.SemanticTokens(data=data, result_id=RESULTS.remember(uri, data))
 
 
@@ -437,7 +447,7 @@ def delta(analysis: Analysis, uri: str, previous_result_id: str, kb: Optional["K
           encoding: str = "utf-16") -> Union[types.SemanticTokens, types.SemanticTokensDelta]:
     """The edit from the previous result to this one (the full tokens when it is unknown)."""
     old = RESULTS.previous(uri, previous_result_id)
-    new = _relative(absolute_tokens(analysis, kb, encoding))
+    new = _data(analysis, kb, encoding)
     result_id = RESULTS.remember(uri, new)
     if old is None:
         return types.SemanticTokens(data=new, result_id=result_id)
