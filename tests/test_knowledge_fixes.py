@@ -78,3 +78,11 @@ def test_apt_install_update_option_since_apt_2_7(kb):
     option = find_part(kb.get("command", "apt-get").subcommands["install"].options, "-U")[1]
     assert option.since == "APT 2.7" and "3.0" not in option.summary
     assert find_part(kb.get("command", "apt").options, "--update")[1].since == "APT 2.7"
+
+
+def test_image_variant_keys_are_single_tag_words(kb):
+    """Tags are split at '-' before variants are looked up, so `bookworm-slim` as a key never matched:
+    every variant key and alias must be one word."""
+    compound = [(e.name, key) for e in kb.all_of("image") for key, part in e.variants.items()
+                for word in (key, *part.aliases) if "-" in word]
+    assert compound == []
