@@ -95,10 +95,10 @@ def argument_candidates(analysis: Analysis, kb: KnowledgeBase, ctx: Context) -> 
     elif name == "HEALTHCHECK":
         if not args and in_flags:
             out = flag_name_candidates(kb, ins, current, start, analysis)
-            case = keyword_case(analysis, "")
+            upper = keyword_case(analysis, "") == "upper"
             for word, why in (("CMD", "the command that checks the container"), ("NONE", "disable the base image's check")):
-                out.append(Candidate(word if case == "upper" else word.lower(), Kind.Keyword, insert=(word if case == "upper" else word.lower()) + " ",
-                                     detail=why, start=start, sort="0"))
+                word = word if upper else word.lower()
+                out.append(Candidate(word, Kind.Keyword, insert=word + " ", detail=why, start=start, sort="0"))
         elif args and args[0].upper() == "CMD":
             array = _array(prefix.split(args[0], 1)[-1] if args[0] in prefix else "")
             out = exec_candidates(analysis, kb, ctx, ins, array) if array is not None else shell_candidates(analysis, kb, ctx, ins)
