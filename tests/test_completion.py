@@ -119,6 +119,8 @@ TABLE = {
         ("FROM a AS b\nFROM c\nCOPY --from=|", ["b", "python"], []),
         ("FROM python:3.12 |", ["AS"], []),
         ("FROM python@sha256:|", [], ["3.13"]),
+        ("FROM a\nCOPY --from=python:|", ["3.13", "3.13-slim"], []),
+        ("FROM a\nRUN --mount=type=bind,from=node:|", ["22"], []),
     ],
     "shell": [
         ("FROM a\nRUN |", ["apt-get", "pip", "npm", "--mount"], []),

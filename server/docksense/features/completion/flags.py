@@ -120,7 +120,7 @@ def flag_value_candidates(analysis: Analysis, kb: KnowledgeBase, ctx: Context, i
         return [Candidate(p, Kind.Value, detail=why, sort=f"{i:02d}", start=start, data={"id": entry.id} if entry else None)
                 for i, (p, why) in enumerate(PLATFORMS)]
     if name == "from" and ins.name in ("COPY", "ADD"):
-        return stage_candidates(analysis, kb, ins, start, indexes=True, images=True)
+        return _stage_or_image(analysis, kb, ins, value, start)
     if ins.name == "HEALTHCHECK" and name in DURATION_DEFAULTS:
         default, common = DURATION_DEFAULTS[name]
         return [Candidate(v, Kind.Value, detail="default" if v == default else "", sort=f"{i}", start=start)
@@ -134,6 +134,16 @@ def flag_value_candidates(analysis: Analysis, kb: KnowledgeBase, ctx: Context, i
     if name == "checksum" and not value:
         return [Candidate("sha256:", Kind.Value, detail="sha256:<hex> of the downloaded file", start=start)]
     return []
+
+
+def _stage_or_image(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, value: str, start: int) -> list[Candidate]:
+    """An earlier stage, or an image (with its tags after ``name:``)."""
+    if ":" in value.rsplit("/", 1)[-1]:
+        from .images import tag_candidates
+
+        image = value.rpartition(":")[0]
+        return tag_candidates(kb, image, start + len(image) + 1)
+    return stage_candidates(analysis, kb, ins, start, indexes=True, images=True)
 
 
 def _device(entry, value: str, start: int) -> list[Candidate]:
@@ -179,7 +189,7 @@ def mount_candidates(analysis: Analysis, kb: KnowledgeBase, ctx: Context, ins: I
                           data={"id": mount.id, "path": ["options", canonical, "values", v]})
                 for v, p in part.values.items()]
     if canonical == "from":
-        return stage_candidates(analysis, kb, ins, value_start, indexes=True, images=True)
+        return _stage_or_image(analysis, kb, ins, typed.partition("=")[2], value_start)
     if canonical in ("ro", "rw", "required", "readonly", "readwrite"):
         return [Candidate(b, Kind.Value, start=value_start) for b in ("true", "false")]
     if canonical == "mode" and mount_type in MOUNT_MODES:
