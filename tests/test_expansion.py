@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docksense.syntax import expansion
+from docksense.syntax import expansion, patterns
 from docksense.syntax.expansion import (MAX_DEPTH, MAX_VALUE, SET, TOO_LARGE, UNKNOWN, UNSET, ShellPattern,
                                         apply_modifier, expand_word, replace, trim)
 
@@ -215,7 +215,7 @@ def test_patterns_agree_with_a_reference_matcher(pattern, val):
         compiled = ShellPattern.parse(pattern)
     except expansion.PatternError:
         return
-    regex = "".join(".*" if t is expansion._STAR else "." if t is expansion._ANY else re.escape(t)
+    regex = "".join(".*" if t is patterns._STAR else "." if t is patterns._ANY else re.escape(t)
                     for t in compiled.tokens)
     full = re.compile(regex)
     cuts = range(len(val) + 1)

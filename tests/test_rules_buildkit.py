@@ -1141,12 +1141,16 @@ def test_large_file_is_fast():
         parts.append('CMD ["run"]\n')
     text = "".join(parts)
     assert text.count("\n") >= 5000
-    best = float("inf")
-    for _ in range(3):  # the best of three runs, so a busy machine does not fail the test
+    # Compared with the parse of the same text, not with a clock: on a busy machine both slow
+    # down together, and what matters is that the checks stay a small part of the work.
+    parse = checks = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
         analysis = Analysis(text)
         analysis.stages  # parsing and stage discovery are not the rules' cost
+        parse = min(parse, time.perf_counter() - started)
         started = time.perf_counter()
         for name in BUILDKIT_RULES:
             list(RULES[name].check(analysis))
-        best = min(best, time.perf_counter() - started)
-    assert best < 0.1, best
+        checks = min(checks, time.perf_counter() - started)
+    assert checks < 0.6 * parse, (checks, parse)

@@ -7,10 +7,17 @@ from functools import cached_property
 from pathlib import Path
 from typing import Optional
 
+from typing import TYPE_CHECKING
+
 from ..syntax import Dockerfile, Instruction, LineIndex, parse
 from .commands import DEFAULT_SHELL, Located, is_posix_shell, locate_commands
 from .scopes import Scopes
 from .stages import Stage, find_stages
+
+if TYPE_CHECKING:
+    from .build import BuildModel
+    from .context import BuildContext
+    from .platforms import Platform
 
 
 class Analysis:
@@ -49,6 +56,25 @@ class Analysis:
     @cached_property
     def scopes(self) -> Scopes:
         return Scopes(self.tree, self.preamble, self.stages)
+
+    @cached_property
+    def build(self) -> "BuildModel":
+        """What BuildKit would do with each instruction (dispatch state per stage)."""
+        from .build import BuildModel
+
+        return BuildModel(self.tree, self.preamble, self.stages)
+
+    @cached_property
+    def context(self) -> "BuildContext":
+        """The build context beside ``path`` (its ``.dockerignore``), read lazily and only read."""
+        from .context import BuildContext
+
+        return BuildContext(self.path)
+
+    @cached_property
+    def platforms(self) -> "list[Optional[Platform]]":
+        """Each stage's ``FROM --platform`` when it is a constant BuildKit accepts (else None)."""
+        return [info.parsed_platform for info in self.build.stages]
 
     def stage_of(self, ins: Instruction) -> Optional[Stage]:
         """The stage an instruction belongs to (None in the global scope)."""

@@ -121,3 +121,58 @@ def _release_line(entry: Entry, tag: str) -> Optional[LifecycleLine]:
         if belongs and (best is None or len(line) > len(best.line)):
             best = candidate
     return best
+
+
+# ---------------------------------------------------------------------------------------------
+# Reference validity (distribution/reference ParseNormalizedNamed), for FROM lines
+# ---------------------------------------------------------------------------------------------
+
+_REF_ALNUM = r"[a-z0-9]+"
+_REF_SEP = r"(?:[._]|__|[-]+)"
+_REF_PATH = _REF_ALNUM + r"(?:" + _REF_SEP + _REF_ALNUM + r")*"
+_REF_DOMAIN_PART = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_REF_DOMAIN = (r"(?:" + _REF_DOMAIN_PART + r"(?:\." + _REF_DOMAIN_PART + r")*|\[(?:[a-fA-F0-9:]+)\])"
+               r"(?::[0-9]+)?")
+_REFERENCE = re.compile(
+    r"^((?:" + _REF_DOMAIN + r"/)?" + _REF_PATH + r"(?:/" + _REF_PATH + r")*)"
+    r"(?::([\w][\w.-]{0,127}))?"
+    r"(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$",
+    re.ASCII,
+)
+_NAME_ONLY = re.compile(r"^(?:(" + _REF_DOMAIN + r")/)?(" + _REF_PATH + r"(?:/" + _REF_PATH + r")*)$", re.ASCII)
+_DIGEST_SIZES = {"sha256": 64, "sha384": 96, "sha512": 128}
+_MAX_REFERENCE = 4096  # longer than any registry accepts; not worth matching
+
+
+def valid_reference(ref: str) -> bool:
+    """Whether distribution/reference.ParseNormalizedNamed accepts ``ref`` (a FROM image)."""
+    if len(ref) > _MAX_REFERENCE or re.fullmatch(r"[a-f0-9]{64}", ref):
+        return False
+    first, slash, rest = ref.partition("/")
+    if not slash:
+        domain, remainder = "docker.io", "library/" + ref
+    elif first == "localhost" or any(c in first for c in ".:") or first.lower() != first:
+        domain, remainder = first, rest
+    else:
+        domain, remainder = "docker.io", ref
+    if domain == "index.docker.io":
+        domain = "docker.io"
+    if domain == "docker.io" and "/" not in remainder:
+        remainder = "library/" + remainder
+    remote = remainder.split(":", 1)[0]
+    if remote.lower() != remote:
+        return False
+    match = _REFERENCE.match(domain + "/" + remainder)
+    if match is None:
+        return False
+    name_match = _NAME_ONLY.match(match.group(1))
+    path = name_match.group(2) if name_match else match.group(1)
+    if len(path) > 255:
+        return False
+    digest = match.group(3)
+    if digest:
+        algorithm, _, encoded = digest.partition(":")
+        size = _DIGEST_SIZES.get(algorithm)
+        if size is None or len(encoded) != size or not re.fullmatch(r"[a-f0-9]+", encoded):
+            return False
+    return True

@@ -66,6 +66,6 @@ def stage_named(stages: list[Stage], name: str, before: Optional[int] = None) ->
     for stage in stages[:limit]:
         if stage.key == key:
             return stage
-    if key.isdigit() and int(key) < limit:
+    if key.isdigit() and len(key) <= 6 and int(key) < limit:  # no int() of a 5,000-digit word
         return stages[int(key)]
     return None

@@ -70,19 +70,23 @@ class Layer:
         return MISSING, False
 
     def names(self, before: Optional[int] = None) -> Iterator[tuple[str, bool]]:
-        """``(name, inherited)`` of every name visible before ``before``, each once."""
-        seen: set[str] = set()
-        for name, seqs in self._seqs.items():
-            if before is None or seqs[0] < before:
-                seen.add(name)
-                yield name, False
-        layer = self.parent
+        """``(name, inherited)`` of every name visible before ``before``, each once, in the
+        order a copied dict would hold them: the oldest base's names first."""
+        chain: list[Layer] = []
+        layer: Optional[Layer] = self.parent
         while layer is not None:
+            chain.append(layer)
+            layer = layer.parent
+        seen: set[str] = set()
+        for layer in reversed(chain):
             for name in layer._seqs:
                 if name not in seen:
                     seen.add(name)
                     yield name, True
-            layer = layer.parent
+        for name, seqs in self._seqs.items():
+            if name not in seen and (before is None or seqs[0] < before):
+                seen.add(name)
+                yield name, False
 
 
 class LayerView(Mapping[str, Any]):
