@@ -19,6 +19,8 @@ from .. import markdown as md
 
 MAX_OBJECTS = 4
 MAX_QUALIFIERS = 6
+# Commands whose first operand is what the others get: "changes the owner of f to app".
+_VALUE_FIRST = frozenset({"chown", "chgrp", "chmod"})
 # Commands whose last operand is the destination: "moves a to b".
 _TO_LAST = frozenset({"mv", "cp", "ln", "install", "Copy-Item", "Move-Item", "rsync", "scp"})
 
@@ -92,8 +94,10 @@ def fill(action: str, objects: str) -> str:
     if "{}" in action:
         if objects:
             return action.replace("{}", objects, 1).replace("{}", "")
-        if action.startswith("runs {} "):  # a wrapper such as tini: what it runs comes later
+        if action.startswith("runs {} under "):  # a wrapper such as tini: what it runs comes later
             return "runs its arguments " + action[len("runs {} "):]
+        if action.startswith("runs {} with "):  # `python` alone: the interpreter itself
+            return "runs " + action[len("runs {} with "):]
         return re.sub(r"\s*\{\}", "", action).strip()
     return f"{action} {objects}" if objects else action
 
@@ -191,8 +195,10 @@ def command_phrase(kb: KnowledgeBase, words: Sequence, roles: Sequence, program:
         action = f"runs {code_word(key)}"
     elif not action:
         action = f"runs {code_word(program)}"
-    shown = [code_word(o) for o in objects]
-    if entry.name in _TO_LAST and len(shown) >= 2 and "{}" in action:
+    shown = [code_word(o) for o in objects if o != "-"]
+    if entry.name in _VALUE_FIRST and len(shown) >= 2 and "{}" in action:
+        text = action.replace("{}", f"{join_words(shown[1:])} to {shown[0]}", 1)
+    elif entry.name in _TO_LAST and len(shown) >= 2 and "{}" in action:
         if entry.name == "ln":  # ln TARGET... LINK: the link (or folder of links) points at the targets
             objects_text = f"{shown[-1]} to {join_words(shown[:-1])}"
         else:

@@ -18,7 +18,10 @@ from .windows import statement_phrase, statement_phrases, windows_statements
 
 MAX_STEPS = 6  # commands named in a RUN's purpose before "and N more commands"
 # Commands that set up the shell rather than do work; the Why mentions them.
-_SETUP = frozenset({"set", "true", ":", "exit", "shopt", "trap"})
+_SETUP = frozenset({"set", "true", ":", "exit", "shopt", "trap", "test", "[", "[["})
+# Commands that report rather than change anything: left out of a RUN's purpose when it does
+# other work (``echo "Verifying ..."``, an error message in a case branch).
+_REPORTING = frozenset({"echo", "printf"})
 _PREDEFINED = frozenset({"TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT", "BUILDPLATFORM", "BUILDOS",
                          "BUILDARCH", "BUILDVARIANT", "TARGETSTAGE"})
 
@@ -117,6 +120,7 @@ def command_steps(ctx: LineContext, ins: Instruction) -> list[str]:
         text, base = _shell_text(ins)
         return statement_phrases(ctx.kb, windows_statements(text, kind, base)[: MAX_STEPS * 8])
     phrases: list[str] = []
+    reporting: list = []
     for located in ctx.analysis.commands(ins):
         command = located.command
         if not command.words or command.context in ("command-substitution", "process-substitution"):
@@ -126,11 +130,18 @@ def command_steps(ctx: LineContext, ins: Instruction) -> list[str]:
             continue
         if located.source == "exec" and ins.name != "RUN" and _is_script_shell(command, located):
             continue  # ["sh", "-c", "..."]: the script's own commands follow
+        if program in _REPORTING and ins.name == "RUN" and not command.redirects:
+            reporting.append(command)
+            continue
         phrase = command_phrase(ctx.kb, command.words, ctx.roles(command), program)
         if not phrases or phrases[-1] != phrase.text:
             phrases.append(phrase.text)
         if len(phrases) > MAX_STEPS * 4:
             break
+    if not phrases and reporting:  # a RUN that only prints: say so
+        for command in reporting[:MAX_STEPS]:
+            program = command.words[0].text.rsplit("/", 1)[-1]
+            phrases.append(command_phrase(ctx.kb, command.words, ctx.roles(command), program).text)
     if ins.json is not None and ins.json.items and shell_kind([ins.json.items[0].text]) == "powershell":
         from ...analysis.windows_shell import WinWord
         from .windows import nested_powershell
