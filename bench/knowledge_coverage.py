@@ -10,6 +10,8 @@ Four kinds of names, counted by occurrence over the corpus (``../shared/corpus/f
 * images in ``FROM`` and ``COPY --from``/``RUN --mount from=`` (repository without tag; stage
   names and references made of variables are skipped): explained by an ``image`` entry.
 * ENV keys: explained by an ``env`` entry.
+* tag words of known images in FROM (``slim`` and ``bookworm`` in ``python:3.13-slim-bookworm``;
+  version numbers left out): explained by one of the image entry's variants.
 
     python bench/knowledge_coverage.py [--corpus DIR ...] [--top N] [--json]
 """
@@ -26,7 +28,7 @@ from pathlib import Path
 from corpus_coverage import files_under  # bench/corpus_coverage.py, run from bench/ or via sys.path
 
 from docksense.analysis import Analysis
-from docksense.analysis.images import parse_image
+from docksense.analysis.images import lookup_image, parse_image
 from docksense.analysis.shell import classify
 from docksense.knowledge import KnowledgeBase
 
@@ -101,8 +103,26 @@ def explains_image(kb: KnowledgeBase, name: str) -> bool:
     return ref is not None and not ref.registry and kb.get("image", "library/" + ref.repository) is not None
 
 
+def _tag_words(kb: KnowledgeBase, raw: str, stages: set[str]):
+    """(word, explained) for the non-numeric words of a known image's tag (`slim`, `bookworm`)."""
+    if not raw or "$" in raw or raw.lower() in stages:
+        return
+    ref = parse_image(raw)
+    if ref is None or not ref.tag:
+        return
+    facts = lookup_image(kb, ref)
+    if facts.entry is None:
+        return
+    known = {word for word, _ in facts.variants}
+    for word in re.split(r"[-_]", ref.tag):
+        if word and not re.fullmatch(r"[\d.]+", word):
+            yield f"{facts.entry.name}:{word}", word in known
+
+
 def measure(paths: list[Path], kb: KnowledgeBase) -> dict:
     counts: dict[str, Counter[str]] = {k: Counter() for k in ("package", "label", "image", "env")}
+    tag_words: Counter[str] = Counter()
+    tag_words_known: Counter[str] = Counter()
     for path in paths:
         text = path.read_bytes().decode("utf-8", "surrogateescape")
         analysis = Analysis(text)
@@ -118,6 +138,10 @@ def measure(paths: list[Path], kb: KnowledgeBase) -> dict:
                 name = _image_name(ins.words[0].text, stages)
                 if name:
                     counts["image"][name] += 1
+                for word, known in _tag_words(kb, ins.words[0].text, stages):
+                    tag_words[word] += 1
+                    if known:
+                        tag_words_known[word] += 1
             if ins.name in ("COPY", "RUN"):
                 for flag in ins.flags:
                     value = flag.value or ""
@@ -148,6 +172,15 @@ def measure(paths: list[Path], kb: KnowledgeBase) -> dict:
             "top": counter.most_common(250),
             "unexplained": (counter - known).most_common(60),
         }
+    total, ok = sum(tag_words.values()), sum(tag_words_known.values())
+    result["tag_word"] = {
+        "occurrences": total,
+        "explained": ok,
+        "share": ok / total if total else 1.0,
+        "distinct": len(tag_words),
+        "top": tag_words.most_common(250),
+        "unexplained": (tag_words - tag_words_known).most_common(60),
+    }
     return result
 
 
@@ -169,7 +202,7 @@ def main() -> int:
         print(json.dumps(result, indent=1))
         return 0
     print(f"files: {result['files']}")
-    for kind in ("package", "label", "image", "env"):
+    for kind in ("package", "label", "image", "env", "tag_word"):
         r = result[kind]
         print(f"{kind:8} {r['explained']}/{r['occurrences']} occurrences explained = {r['share']:.1%} "
               f"({r['distinct']} distinct)")
