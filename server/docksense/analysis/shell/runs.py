@@ -20,6 +20,7 @@ import attrs
 
 from ...syntax import Instruction
 from ..commands import ShellText, is_posix_shell, shell_texts
+from .data import SimpleCommand
 from .references import ShellRef
 from .variables import ShellDefinition, ShellResolution, ShellVariables, shell_variables
 
@@ -75,6 +76,7 @@ class RunShell:
         self._references: list[DocReference] | None = None
         self._definitions: list[DocDefinition] | None = None
         self._readers: dict[int, list[DocReference]] | None = None
+        self._located: dict[int, DocDefinition] | None = None
 
     @property
     def references(self) -> list[DocReference]:
@@ -119,9 +121,17 @@ class RunShell:
     def definition_of(self, ref: DocReference) -> DocDefinition | None:
         """The document-level definition a reference reads, if it reads one in this instruction."""
         found = ref.resolve().definition
-        if found is None:
-            return None
-        return next((d for d in self.definitions if d.definition is found), None)
+        return self.located(found) if found is not None else None
+
+    def located(self, definition: ShellDefinition) -> DocDefinition | None:
+        """The document-level form of one of this instruction's definitions."""
+        if self._located is None:
+            self._located = {id(d.definition): d for d in self.definitions}
+        return self._located.get(id(definition))
+
+    def receiver(self, ref: DocReference) -> SimpleCommand | None:
+        """The command whose arguments hold ``ref`` (the program a literal ``$`` goes to)."""
+        return ref.model.command_at(ref.ref.start)
 
     def readers(self, definition: DocDefinition) -> list[DocReference]:
         """The references that read ``definition`` (all of them computed once)."""

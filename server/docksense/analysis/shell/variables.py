@@ -104,22 +104,33 @@ class ShellVariables:
         self.script = script
         self.scripts = script.scripts
         self._script_starts = [s.start for s in self.scripts]
+        self._parents = _parents(self.scripts)
         self.definitions: tuple[ShellDefinition, ...] = tuple(_definitions(self))
         self._by_name: dict[str, list[ShellDefinition]] = {}
+        # (name, shell) -> definitions in source order and their starts, for bisection
+        self._by_shell: dict[tuple[str, int], tuple[list[ShellDefinition], list[int]]] = {}
         for definition in self.definitions:
             self._by_name.setdefault(definition.name, []).append(definition)
+            found = self._by_shell.setdefault((definition.name, definition.shell), ([], []))
+            found[0].append(definition)
+            found[1].append(definition.start)
+        self._command_starts = [c.start for c in script.commands]
         self.references: tuple[ShellRef, ...] = tuple(self._references())
         self._ref_starts = [r.start for r in self.references]
 
     # -- where things are --------------------------------------------------------------------
     def shell_of(self, offset: int) -> int:
-        """The innermost inline script whose text holds ``offset`` (-1: none)."""
+        """The innermost inline script whose text holds ``offset`` (-1: none).
+
+        Script spans nest or are disjoint, so the answer is the last script starting at or
+        before ``offset`` or one of the scripts around it: a walk up the parents, not a scan.
+        """
         index = bisect.bisect_right(self._script_starts, offset) - 1
         while index >= 0:
             script = self.scripts[index]
             if script.start <= offset < script.end or (script.start == offset == script.end):
                 return index
-            index -= 1
+            index = self._parents[index]
         return -1
 
     def reference_at(self, offset: int) -> ShellRef | None:
@@ -153,23 +164,46 @@ class ShellVariables:
         if ref.special:
             return ShellResolution("special")
         shell = ref.shell
-        same = [d for d in self._by_name.get(ref.name, ()) if d.shell == shell]
-        before = [d for d in same if d.start < ref.start and d.kind != "prefix"]
-        if before:
-            found = before[-1]
-            return ShellResolution("set", found, found.value)
-        prefix = next((d for d in same if d.kind == "prefix" and d.command is not None
-                       and d.command.start <= ref.start < d.command.end), None)
+        same, starts = self._by_shell.get((ref.name, shell), ((), []))
+        index = bisect.bisect_left(starts, ref.start)
+        prefix = None
+        for k in range(index - 1, -1, -1):  # the nearest definition before, skipping prefixes
+            found = same[k]
+            if found.kind != "prefix":
+                return ShellResolution("set", found, found.value)
+            if prefix is None and found.command is not None and found.command.start <= ref.start < found.command.end:
+                prefix = found
+            if index - k > 64 and prefix is None:
+                break  # a long run of prefixes: none of them is for this command
+        if prefix is None:
+            for k in range(index - 1, max(-1, index - 65), -1):
+                found = same[k]
+                if found.kind == "prefix" and found.command is not None and \
+                        found.command.start <= ref.start < found.command.end:
+                    prefix = found
+                    break
         if prefix is not None:
             return ShellResolution("prefix", prefix, prefix.value)
         if shell >= 0:
             outer = self._from_outer(ref.name, self.scripts[shell])
             if outer is not None:
                 return outer
-        later = [d for d in same if d.start > ref.start and d.kind != "prefix"]
-        if later:
-            return ShellResolution("set-later", later[0], later[0].value)
+        later = next((d for d in same[index:] if d.kind != "prefix"), None)
+        if later is not None:
+            return ShellResolution("set-later", later, later.value)
         return ShellResolution("unknown")
+
+    def command_at(self, offset: int) -> SimpleCommand | None:
+        """The innermost command whose span holds ``offset`` (the program a literal goes to)."""
+        commands = self.script.commands
+        index = bisect.bisect_right(self._command_starts, offset) - 1
+        best = None
+        for k in range(index, max(-1, index - 64), -1):
+            command = commands[k]
+            if command.start <= offset < command.end and (
+                    best is None or command.end - command.start < best.end - best.start):
+                best = command
+        return best
 
     def _from_outer(self, name: str, script: InlineScript) -> ShellResolution | None:
         """A variable of the shell that started ``script``: seen when exported or a prefix."""
@@ -180,8 +214,8 @@ class ShellVariables:
                 if definition is not None:
                     return ShellResolution("inherited", definition, definition.value)
         outer_shell = self.shell_of(runner.start)
-        outer = [d for d in self._by_name.get(name, ()) if d.shell == outer_shell and d.start < script.start
-                 and d.kind != "prefix"]
+        same, starts = self._by_shell.get((name, outer_shell), ((), []))
+        outer = [d for d in same[: bisect.bisect_left(starts, script.start)] if d.kind != "prefix"]
         if not outer:
             if outer_shell >= 0:
                 return self._from_outer(name, self.scripts[outer_shell])
@@ -221,6 +255,18 @@ class ShellVariables:
                 if known is None or known.kind != "expand":
                     refs[mapped.name_start] = mapped
         return sorted(refs.values(), key=lambda r: (r.start, r.end))
+
+
+def _parents(scripts: tuple[InlineScript, ...]) -> list[int]:
+    """For each script (sorted by start), the index of the script around it, or -1."""
+    parents: list[int] = []
+    open_scripts: list[int] = []
+    for index, script in enumerate(scripts):
+        while open_scripts and scripts[open_scripts[-1]].end <= script.start:
+            open_scripts.pop()
+        parents.append(open_scripts[-1] if open_scripts else -1)
+        open_scripts.append(index)
+    return parents
 
 
 def _mapped(ref: ShellRef, script: InlineScript, index: int) -> ShellRef:

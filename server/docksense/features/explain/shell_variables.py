@@ -150,9 +150,7 @@ def _value_lines(found: ShellDefinition, value: str | None) -> list[str]:
 
 def _doc_definition(analysis: Analysis, ins: Instruction, ref: DocReference,
                     definition: ShellDefinition | None) -> DocDefinition | None:
-    if definition is None:
-        return None
-    return next((d for d in run_shell(analysis, ins).definitions if d.definition is definition), None)
+    return run_shell(analysis, ins).located(definition) if definition is not None else None
 
 
 def _positional(analysis: Analysis, ref: DocReference, resolution: ShellResolution) -> Explanation:
@@ -199,21 +197,14 @@ def _positional(analysis: Analysis, ref: DocReference, resolution: ShellResoluti
     return out
 
 
-def _receiver(analysis: Analysis, ins: Instruction, offset: int) -> str:
-    """The program whose arguments hold ``offset`` (innermost command), or ``""``."""
-    best = None
-    for located in analysis.commands(ins):
-        command = located.command
-        if not command.words:
-            continue
-        start, end = located.span(command.start, command.end)
-        if start <= offset < end and (best is None or end - start < best[1] - best[0]):
-            best = (start, end, command.name)
-    return best[2] if best else ""
+def _receiver(analysis: Analysis, ins: Instruction, ref: DocReference) -> str:
+    """The program whose arguments hold ``ref`` (innermost command), or ``""``."""
+    command = run_shell(analysis, ins).receiver(ref)
+    return command.name if command is not None else ""
 
 
 def _literal(analysis: Analysis, ins: Instruction, ref: DocReference) -> Explanation:
-    program = _receiver(analysis, ins, ref.start)
+    program = _receiver(analysis, ins, ref)
     text = analysis.text[ref.start:ref.end]
     who = f"`{md.escape(program.rsplit('/', 1)[-1])}`" if program else "the program"
     out = Explanation(ref.start, ref.end, text, "literal text (single quotes)", docs=_DOCS)
