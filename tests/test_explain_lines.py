@@ -281,7 +281,7 @@ def test_health_check_comment_without_healthcheck():
     ("FROM a\nADD https://example.com/x.tgz /tmp/\n", 2, "Downloads https://example.com/x.tgz into /tmp/."),
     ("FROM a\nADD rootfs.tar.xz /\n", 2, "Unpacks the local archive rootfs.tar.xz into /."),
     ("FROM a\nWORKDIR /app\nCOPY <<EOF config.ini\nx=1\nEOF\n", 3, "Writes /app/config.ini from the inline text of heredoc EOF."),
-    ("FROM a\nENV A=1 B=2\n", 2, "Sets A=1 and B=2 for the rest of this stage and in containers started from it."),
+    ("FROM a\nENV A=1 B=2\n", 2, "Sets A=1 and B=2 in the environment of later lines and of the container."),
     ("ARG VERSION=1.2\nFROM a:$VERSION\n", 1,
      "Declares build argument VERSION with default 1.2 in the global scope, for the FROM lines."),
     ("FROM a\nUSER app:staff\n", 2, "Runs the rest of this stage and the container as user app, group staff."),

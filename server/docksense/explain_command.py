@@ -141,7 +141,7 @@ def stream_markdown(analysis: Analysis, kb: KnowledgeBase, title: str, concise: 
             links = unmentioned_links(line)
             if links:
                 out += ["**Lines:** " + "; ".join(text for _, text in links) + ".", ""]
-            options = [(o, t) for o, t in line.options if o.split(" ")[0] not in line.why and o not in line.purpose]
+            options = [(o, t) for o, t in line.options if o.split(" ")[0] not in line.why]
             if options:
                 out += ["**Options:** " + "; ".join(f"{md.code(option)}: {text.rstrip('.')}"
                                                    for option, text in options[:3]) + ".", ""]

@@ -187,7 +187,7 @@ def _options(ctx: LineContext, ins: Instruction) -> list[tuple[str, str]]:
                     shown += " " + follow.text
                 elif follow is not None and follow.role == "option-value":
                     shown = role.word.text
-            out.append((shown, " ".join(role.part.summary.split())))
+            out.append((shown, " ".join((role.part.why or role.part.summary).split())))
             if len(out) >= MAX_OPTIONS:
                 return out
     return list(dict.fromkeys(out))

@@ -310,7 +310,7 @@ def _copy(ctx: LineContext, ins: Instruction) -> str:
     elif ins.name == "ADD" and any(re.search(r"\.(tar(\.\w+)?|tgz|tbz2?|txz)$", s) for s in sources):
         text = f"Unpacks the local archive {_sources(sources)} {into} {md.code(dest)}"
     elif sources in (["."], ["./"]):
-        text = f"Copies the whole build context ({md.code(sources[0])}, minus what `.dockerignore` excludes) {into} {md.code(dest)}"
+        text = f"Copies the whole build context ({md.code(sources[0])}, minus `.dockerignore`) {into} {md.code(dest)}"
     else:
         text = f"Copies {_sources(sources)} from the build context {into} {md.code(dest)}"
     extras = []
@@ -375,7 +375,7 @@ def _env(ctx: LineContext, ins: Instruction) -> str:
     if not pairs:
         return "Sets environment variables (none given)."
     shown = join_words([md.code(f"{p.key}={_unquote(p.value or '')}") for p in pairs], limit=5)
-    text = f"Sets {shown} for the rest of this stage and in containers started from it"
+    text = f"Sets {shown} in the environment of later lines and of the container"
     if len(pairs) == 1:
         entry = ctx.kb.get("env", pairs[0].key)
         if entry is not None:
@@ -440,8 +440,7 @@ def _workdir(ctx: LineContext, ins: Instruction) -> str:
     path = _resolve(ins.words[0].text, before) if not ins.words[0].text.startswith("/") else ins.words[0].text
     stage = ctx.stage(ins)
     where = f" of stage {md.code(stage.label)}" if stage is not None and stage.name is not None else " of this stage"
-    return (f"Sets the working directory to {md.code(path)} (creating it if missing) for the rest{where} "
-            "and for the running container.")
+    return f"Sets the working directory to {md.code(path)} (created if missing) for the rest{where} and the container."
 
 
 def _volume(ctx: LineContext, ins: Instruction) -> str:
