@@ -7,6 +7,7 @@ import re
 
 from ...analysis import Analysis
 from ...analysis.shell import classify
+from ...analysis.shell.runs import run_shell
 from ...knowledge import KnowledgeBase, find_part
 from ...syntax import Instruction
 from .. import markdown as md
@@ -18,6 +19,7 @@ from .redirects import redirect_explanations
 
 def command_explanations(analysis: Analysis, kb: KnowledgeBase, ins: Instruction) -> list[Explanation]:
     out: list[Explanation] = []
+    scripts = {id(s.script_word): s for _, model in run_shell(analysis, ins).pieces for s in model.scripts}
     for located in analysis.commands(ins):
         command = located.command
         for assignment in command.assignments:
@@ -60,6 +62,9 @@ def command_explanations(analysis: Analysis, kb: KnowledgeBase, ins: Instruction
                     explanation.title = f"{role.text} ({role.key})" if role.key else role.text
                 out.append(explanation)
             elif role.role == "option-value":
+                if id(role.word) in scripts:
+                    out.append(_script(scripts[id(role.word)], owner, start, end))
+                    continue
                 explanation = _option_value(kb, role, owner, start, end)
                 if explanation is not None:
                     out.append(explanation)
@@ -75,6 +80,21 @@ def command_explanations(analysis: Analysis, kb: KnowledgeBase, ins: Instruction
                     out.append(known)
     out.extend(redirect_explanations(analysis, ins))
     return out
+
+
+def _script(script, owner: str, start: int, end: int) -> Explanation:
+    """The script of ``sh -c '...'`` / ``su -c "..."``: shell code of its own, explained word by word."""
+    runner = owner or script.runner.name
+    explanation = Explanation(start, end, script.script_word.text, f"script run by {runner} -c",
+                              summary=f"Shell code that `{md.escape(runner)}` runs in a shell of its own: its "
+                                      "commands, variables and quoting are explained word by word.")
+    if script.args:
+        explanation.specifics.append("The words after it are the script's `$0`, `$1` ...: "
+                                     + ", ".join(md.code(w.raw) for w in script.args[:6]) + ".")
+    if script.escaped:
+        explanation.specifics.append("Inside double quotes: the outer shell expands `$x` before the script runs; "
+                                     "`\\$x` and `\\\"` reach the script as `$x` and `\"`.")
+    return explanation
 
 
 def _find_placeholder(start: int, end: int, text: str) -> Explanation:
