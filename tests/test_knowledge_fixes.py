@@ -86,3 +86,12 @@ def test_image_variant_keys_are_single_tag_words(kb):
     compound = [(e.name, key) for e in kb.all_of("image") for key, part in e.variants.items()
                 for word in (key, *part.aliases) if "-" in word]
     assert compound == []
+
+
+def test_errors_found_by_the_sample_check(kb):
+    """From the 60-entry sample: PHP_LDFLAGS holds linker flags only (-Wl,-O1 -pie), and the
+    unconfirmed rabbitmq 3.10 end date (earlier than 3.9's, while 3.10 patch releases continued
+    into 2023) is not stated."""
+    assert "-fstack-protector" not in kb.get("env", "PHP_LDFLAGS").summary
+    assert "-pie" in kb.get("env", "PHP_LDFLAGS").summary
+    assert "3.10" not in {line.line for line in kb.get("image", "rabbitmq").lifecycle.lines}
