@@ -176,7 +176,7 @@ def test_longest_prefix_is_not_a_loop_over_cut_points(monkeypatch):
         assert counter.steps <= 2 * (size + 1)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, database=None)
 @given(st.text("ab*?", min_size=1, max_size=40), st.integers(1, 4))
 def test_adversarial_patterns_cost_linear_steps(pattern, scale):
     """Whatever the pattern, each operation steps through the value a bounded number of times."""
@@ -205,7 +205,7 @@ def test_adversarial_patterns_cost_linear_steps(pattern, scale):
     assert counts[1] <= 12
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(st.text("ab*?\\", max_size=8), st.text("ab*?", max_size=12))
 def test_patterns_agree_with_a_reference_matcher(pattern, val):
     """Shortest/longest prefix and suffix agree with a brute-force matcher over cut points."""

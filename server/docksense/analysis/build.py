@@ -106,6 +106,16 @@ class Step:
         return [u for u in self.uses if u.role in roles]
 
 
+@attrs.define(slots=True, frozen=True)
+class Limit:
+    """A word whose value was not worked out: too large (MAX_VALUE) or nested too deep (MAX_DEPTH)."""
+
+    instruction: Instruction
+    start: int
+    end: int
+    too_deep: bool  # False: too large
+
+
 @attrs.define(eq=False)
 class _State:
     env: Layer  # values: str, or None when unknown
@@ -153,6 +163,7 @@ class BuildModel:
         self.steps: list[Step] = []  # in dispatch order: stage by stage, instruction by instruction
         self._by_instruction: dict[int, Step] = {}
         self._by_name: dict[str, list[Step]] = {}
+        self.limits: list[Limit] = []  # words not expanded because of a bound, in file order
         self._seq = 0
         self._resolve_stages(tree, preamble, stages)
         self._dispatch()
@@ -211,6 +222,7 @@ class BuildModel:
                 self.global_declared[pair.key] = None
                 if pair.value is not None:
                     expanded = self.expand_global(pair.value)
+                    self._limit(expanded, ins, pair.value_start, pair.value_end)
                     if expanded.error:
                         self.meta_ok = False
                     self.global_env[pair.key] = expanded.value or ""
@@ -222,6 +234,7 @@ class BuildModel:
             base_name = None
             if stage.image is not None:
                 expanded = self.expand_global(stage.image.text)
+                self._limit(expanded, stage.instruction, stage.image.start, stage.image.end)
                 base_name = None if expanded.error else expanded.value
             platform = stage.instruction.flag("platform")
             platform_value = None
@@ -289,7 +302,12 @@ class BuildModel:
                               if name not in NON_ENV_ARGS and not state.declared(name, before))
         use = Use(role, start, end, expansion.value, expansion, quotes, word, undefined, state.env, before)
         step.uses.append(use)
+        self._limit(expansion, step.instruction, start, end)
         return use
+
+    def _limit(self, expansion: Expansion, ins: Instruction, start: int, end: int) -> None:
+        if expansion.too_large or expansion.too_deep:
+            self.limits.append(Limit(ins, start, end, expansion.too_deep))
 
     @property
     def _handlers(self):

@@ -5,4 +5,6 @@ from . import instructions  # noqa: F401
 from . import validator  # noqa: F401
 from . import eol  # noqa: F401
 from . import buildkit  # noqa: F401
+from . import expansion_limit  # noqa: F401
 from . import practice  # noqa: F401
+from . import shellcheck  # noqa: F401

@@ -24,6 +24,10 @@ from .expansion import SPECIAL_PARAMS, is_name_char, read_name
 from .nodes import VarRef
 
 _MODIFIERS = (":-", ":+", ":?", "##", "%%", "//", "-", "+", "?", "#", "%", "/")
+MAX_NESTING = 128
+"""References nested deeper than this inside modifier words are not listed (each level keeps
+its word's text, so unbounded nesting would cost quadratic memory); the expansion engine stops
+earlier (MAX_DEPTH) and says so."""
 _NAME = re.compile(r"\w*")  # letters, digits and _ (Unicode, as Go's unicode.IsLetter/IsDigit)
 _INTERESTING: dict[str, "re.Pattern[str]"] = {}
 _BRACES = re.compile(r"[\\$}]")
@@ -115,7 +119,7 @@ def find_variables(text: str, escape: str = "\\", offset: int = 0) -> list[VarRe
             ref, pos = _read_reference(text, pos, end, offset, braces)
             if ref is not None:
                 refs.append(ref)
-                if ref.word and "$" in ref.word:  # nested references: ${A:-$B}
+                if ref.word and "$" in ref.word and len(frames) < MAX_NESTING:  # nested: ${A:-$B}
                     nested = [ref.word_start - offset, ref.word_end - offset, False]
                     break
         frame[0], frame[2] = pos, in_double
