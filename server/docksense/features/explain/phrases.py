@@ -218,16 +218,21 @@ def command_phrase(kb: KnowledgeBase, words: Sequence, roles: Sequence, program:
     return CommandPhrase(text, program, key, objects)
 
 
-_PREPOSITIONS = frozenset({"to", "into", "from", "in", "on", "at"})
+_CONTINUING = frozenset({"to", "into", "from", "in", "on", "at", "with", "without", "as", "for", "under", "by",
+                        "listed", "owned", "file", "and", "that", "named", "of"})
 
 
 def join_qualifiers(quals: Sequence[str]) -> str:
     """" without recommended packages", " file `x` into `/y`, owned by ...": a qualifier that
-    opens with a preposition continues the phrase, the others are listed with commas."""
+    opens with a preposition or an adverb continues the phrase, the others (participles such as
+    "following redirects", nouns such as "error log to ...") are set off with commas."""
     out = ""
-    for index, qual in enumerate(quals):
+    previous = ""
+    for qual in quals:
         first = qual.split(" ", 1)[0]
-        out += (" " if index == 0 or first in _PREPOSITIONS else ", ") + qual
+        continuing = first in _CONTINUING or (first.endswith(("ly", "-wide")) and " " not in qual)
+        out += (" " if continuing and first != previous else ", ") + qual
+        previous = first
     return out
 
 
