@@ -16,6 +16,25 @@ from ..analysis import Analysis
 _MEMO = "features.spans"
 
 
+def _new_position(line: int, character: int) -> types.Position:
+    """A Position without running its validators: the values here are valid by construction
+    (non-negative ints from the line index), and outlines make them by the ten thousand."""
+    position = _NEW(types.Position)
+    position.line = line
+    position.character = character
+    return position
+
+
+def _new_range(start: types.Position, end: types.Position) -> types.Range:
+    rng = _NEW(types.Range)
+    rng.start = start
+    rng.end = end
+    return rng
+
+
+_NEW = object.__new__
+
+
 class Ranges:
     """Positions and ranges of one document version in one encoding."""
 
@@ -26,17 +45,24 @@ class Ranges:
         self.starts = self.lines.starts
         self.ends = self.lines.ends
         self.size = len(analysis.text)
+        self._last = 0
 
     def position(self, offset: int) -> types.Position:
         if not self.fast:
             line, character = self.lines.position(offset, self.encoding)
-            return types.Position(line, character)
+            return _new_position(line, character)
         offset = min(max(offset, 0), self.size)
-        line = bisect.bisect_right(self.starts, offset) - 1
-        return types.Position(line, min(offset, self.ends[line]) - self.starts[line])
+        starts = self.starts
+        line = self._last
+        # offsets come mostly in document order: try the line of the previous one first
+        if not (starts[line] <= offset and (line + 1 == len(starts) or offset < starts[line + 1])):
+            line = bisect.bisect_right(starts, offset) - 1
+            self._last = line
+        end = self.ends[line]
+        return _new_position(line, (offset if offset < end else end) - starts[line])
 
     def range(self, start: int, end: int) -> types.Range:
-        return types.Range(self.position(start), self.position(max(start, end)))
+        return _new_range(self.position(start), self.position(end if end > start else start))
 
 
 def ranges(analysis: Analysis, encoding: str = "utf-16") -> Ranges:
