@@ -14,6 +14,7 @@ Facts are structural, never phrased: :class:`Link` says *what* connects two line
 from __future__ import annotations
 
 import re
+import weakref
 from typing import TYPE_CHECKING, Iterable, Optional
 
 import attrs
@@ -152,8 +153,6 @@ class LineIndex:
             self._commands(facts, ins)
 
     def _commands(self, facts: LineFacts, ins: Instruction) -> None:
-        from .shell import classify
-
         kb = self.kb
         for located in self.analysis.commands(ins):
             command = located.command
@@ -161,7 +160,7 @@ class LineIndex:
                 continue
             program = _basename(command.words[0].text)
             facts.runs.append(program)
-            roles = classify(command, kb)
+            roles = classified(command, kb)
             sub = ""
             pending = ""
             for role in roles:
@@ -401,6 +400,30 @@ def _installs_named_packages(command: str, sub: str, roles) -> bool:
     if command in ("npm", "pip", "yarn", "pnpm", "bun", "gem", "cargo") and sub in ("install", "i", "add", ""):
         return bool(_packages(roles)) or any(r.key in ("-g", "--global") for r in roles)
     return False
+
+
+_CLASSIFIED: "weakref.WeakKeyDictionary[KnowledgeBase, dict]" = weakref.WeakKeyDictionary()
+_CLASSIFIED_SIZE = 4096
+
+
+def classified(command, kb: "KnowledgeBase") -> list:
+    """``classify(command, kb)``, remembered by the command's words (the roles depend on nothing
+    else): the facts pass and the explanation of the same line read them, and big files repeat
+    the same commands. Only the roles' texts, keys and parts are meant to be read from the result;
+    their ``word`` may belong to an earlier command with the same words."""
+    from .shell import classify
+
+    key = tuple((w.text, w.quoted, w.has_expansion) for w in command.words)
+    cache = _CLASSIFIED.get(kb)
+    if cache is None:
+        cache = _CLASSIFIED.setdefault(kb, {})
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= _CLASSIFIED_SIZE:
+            cache.clear()
+        found = classify(command, kb)
+        cache[key] = found
+    return found
 
 
 def line_facts(analysis: "Analysis", kb: "KnowledgeBase") -> LineIndex:

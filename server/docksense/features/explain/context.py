@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...analysis import Analysis
-from ...analysis.lines import LineFacts, LineIndex, line_facts
+from ...analysis.lines import LineFacts, LineIndex, classified, line_facts
 from ...analysis.stages import Stage
 from ...knowledge import KnowledgeBase
 from ...syntax import Instruction
@@ -26,9 +26,7 @@ class LineContext:
         purpose, idioms, options and notes all read the same roles)."""
         found = self._roles.get(id(command))
         if found is None or found[0] is not command:
-            from ...analysis.shell import classify
-
-            found = (command, classify(command, self.kb))
+            found = (command, classified(command, self.kb))
             self._roles[id(command)] = found
         return found[1]
 
