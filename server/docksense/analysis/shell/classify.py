@@ -135,7 +135,20 @@ class _Classifier:
         if (text[0] == "+" and not self.is_set) or (text[1:].isascii() and text[1:].isdigit()):
             self._operand(word)  # `chmod +x`, `head -5`: options only when known
             return
-        letters = [self._letter(text[0], c) for c in text[1:]]
+        letters: list[tuple[str, Part] | None] = []
+        for c in text[1:]:
+            if not (c.isascii() and c.isalnum()):
+                # `"-X a.b=c -X d"` is not a bundle of letters; `-C/dir` and `-i.bak` are one known
+                # letter with its value attached.
+                if len(letters) == 1 and letters[0] is not None and not letters[0][1].takes_value:
+                    offsets = _offsets(word)
+                    self._add(word, "option", 0, 2, letters[0], offsets)
+                    self._add(word, "option-value", 2, len(text), letters[0], offsets)
+                    return
+                if not any(found is not None and found[1].takes_value for found in letters):
+                    letters = []
+                break
+            letters.append(self._letter(text[0], c))
         if not any(letters):
             self._whole(word, "option", None)
             return

@@ -115,6 +115,8 @@ class ShellVariables:
             found[0].append(definition)
             found[1].append(definition.start)
         self._command_starts = [c.start for c in script.commands]
+        # `. FILE` / `source FILE`: the file may set any variable (the envvars of apache2, ...)
+        self._sources = [c for c in script.commands if c.words and c.words[0].text in (".", "source")]
         self.references: tuple[ShellRef, ...] = tuple(self._references())
         self._ref_starts = [r.start for r in self.references]
 
@@ -192,6 +194,16 @@ class ShellVariables:
         if later is not None:
             return ShellResolution("set-later", later, later.value)
         return ShellResolution("unknown")
+
+    def sourced_before(self, ref: ShellRef) -> SimpleCommand | None:
+        """The last ``. FILE`` / ``source FILE`` before ``ref`` in its shell: it may set anything."""
+        found = None
+        for command in self._sources:
+            if command.start >= ref.start:
+                break
+            if self.shell_of(command.start) == ref.shell:
+                found = command
+        return found
 
     def command_at(self, offset: int) -> SimpleCommand | None:
         """The innermost command whose span holds ``offset`` (the program a literal goes to)."""

@@ -236,6 +236,14 @@ def _unknown(analysis: Analysis, ins: Instruction, ref: DocReference,
     resolution = analysis.scopes.resolve(ref.name, ins)
     if resolution.status in ("env", "arg", "global", "predefined", "proxy"):
         return out
+    sourced = ref.model.sourced_before(ref.ref)
+    if sourced is not None and len(sourced.words) > 1:
+        start, _ = ref.piece.to_doc(sourced.start, sourced.start)
+        out.specifics = [s for s in out.specifics if not s.startswith("Not set by this Dockerfile")]
+        out.specifics.insert(0, f"Not set by this Dockerfile, but this RUN reads {_shown(sourced.words[1].raw)} with "
+                                f"`{md.escape(sourced.words[0].text)}` on line {_line(analysis, start)}, which may "
+                                "set it; otherwise it comes from the environment, or is empty.")
+        return out
     earlier = earlier_run_definition(analysis, ins, ref.name)
     if earlier is not None:
         out.kind = "shell variable"
