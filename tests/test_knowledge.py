@@ -11,7 +11,12 @@ from docksense.knowledge.models import ONE_LINE_KINDS
 
 from .conftest import REFERENCE
 
-REF = json.loads(REFERENCE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def ref() -> dict:
+    """BuildKit's reference facts (../shared); the tests that use it are marked `shared`."""
+    return json.loads(REFERENCE.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -38,15 +43,17 @@ def test_cross_references_resolve(kb):
     assert dangling == []
 
 
-def test_reference_instructions_and_flags_covered(kb):
-    for name, spec in REF["instructions"].items():
+@pytest.mark.shared
+def test_reference_instructions_and_flags_covered(kb, ref):
+    for name, spec in ref["instructions"].items():
         assert kb.get("instruction", name) is not None, name
         for flag in spec.get("flags", {}):
             assert kb.get("flag", flag, name) is not None, (name, flag)
 
 
-def test_reference_mounts_covered(kb):
-    types = REF["instructions"]["RUN"]["flags"]["--mount"]["types"]
+@pytest.mark.shared
+def test_reference_mounts_covered(kb, ref):
+    types = ref["instructions"]["RUN"]["flags"]["--mount"]["types"]
     for mount_type, spec in types.items():
         entry = kb.get("mount", mount_type)
         assert entry is not None, mount_type
@@ -55,22 +62,24 @@ def test_reference_mounts_covered(kb):
                 assert find_part(entry.options, spelling) is not None, (mount_type, spelling)
 
 
-def test_reference_network_and_security_values_covered(kb):
+@pytest.mark.shared
+def test_reference_network_and_security_values_covered(kb, ref):
     for flag in ("--network", "--security"):
         entry = kb.get("flag", flag, "RUN")
-        values = REF["instructions"]["RUN"]["flags"][flag]["values"]
+        values = ref["instructions"]["RUN"]["flags"][flag]["values"]
         for value in [v.strip().split(" ")[0] for v in values.split("|")]:
             assert find_part(entry.values, value) is not None, (flag, value)
 
 
-def test_reference_directives_args_substitutions_covered(kb):
-    for name in REF["directives"]:
+@pytest.mark.shared
+def test_reference_directives_args_substitutions_covered(kb, ref):
+    for name in ref["directives"]:
         if not name.startswith("_"):
             assert kb.get("directive", name) is not None, name
-    for name in REF["predefined_args"]:
+    for name in ref["predefined_args"]:
         assert kb.get("arg", name) is not None, name
     names = {e.name for e in kb.all_of("substitution")} | {a for e in kb.all_of("substitution") for a in e.aliases}
-    for item in REF["substitution"]:
+    for item in ref["substitution"]:
         if "syntax" in item:
             assert item["syntax"] in names, item["syntax"]
 
