@@ -249,7 +249,7 @@ def _user(ctx: LineContext, ins: Instruction) -> list[str]:
 
 def _cmd(ctx: LineContext, ins: Instruction) -> list[str]:
     facts = ctx.facts(ins)
-    out = []
+    out = _program_why(ctx, ins)
     for link in _links(facts, "uses-installed")[:1]:
         out.append(f"{md.code(link.subject)} was installed on line {link.line}.")
     for link in _links(facts, "port-matches")[:1]:
@@ -257,6 +257,22 @@ def _cmd(ctx: LineContext, ins: Instruction) -> list[str]:
     if ins.name == "CMD":
         out.append("`docker run IMAGE args` replaces it.")
     return out
+
+
+_WRAPPERS = frozenset({"tini", "dumb-init", "gosu", "su-exec"})  # their idioms say why
+# Programs whose choice is the point of a CMD (a server, a worker, a process manager); for a
+# language runtime (`node server.js`) the general why would say nothing about this line.
+_SERVING = frozenset({"web-server", "wsgi", "asgi", "process-manager", "worker", "database", "development"})
+
+
+def _program_why(ctx: LineContext, ins: Instruction) -> list[str]:
+    """Why the program a CMD/ENTRYPOINT starts is the usual choice (its entry's own why)."""
+    for located in ctx.analysis.commands(ins)[:1]:
+        roles = ctx.roles(located.command) if located.command.words else []
+        entry = roles[0].entry if roles else None
+        if entry is not None and entry.why and entry.name not in _WRAPPERS and _SERVING & set(entry.tags):
+            return [f"{md.code(entry.name)}: {_lower(first_sentence(entry.why))}."]
+    return []
 
 
 def _healthcheck(ctx: LineContext, ins: Instruction) -> list[str]:
