@@ -81,3 +81,74 @@ def test_end_of_life_lookup():
     dotnet = lookup_image(kb, parse_image("mcr.microsoft.com/dotnet/sdk:7.0"))
     assert dotnet.line.eol == "2024-05-14"
     assert lookup_image(kb, parse_image("example.com/unknown:1")).entry is None
+
+
+# ---------------------------------------------------------------------------------------------
+# The build model (Analysis.build), platforms, and the scope API features use
+# ---------------------------------------------------------------------------------------------
+
+BUILD = """ARG BASE=alpine:3.20
+FROM --platform=linux/arm64 $BASE AS build
+ENV APP=/srv/app
+WORKDIR $APP
+USER nobody
+COPY src/ ./src/
+COPY . .
+ARG MODE=release
+RUN --mount=type=cache,target=/c$MODE make
+FROM build AS test
+WORKDIR sub
+COPY --from=build /srv/app /out
+COPY --from=0 a b/
+COPY --from=missing a b
+ENV X=$NOPE
+FROM scratch
+WORKDIR rel
+"""
+
+
+def test_build_model_records_what_buildkit_does():
+    a = Analysis(BUILD)
+    build = a.build
+    assert [s.base_name for s in build.stages] == ["alpine:3.20", "build", "scratch"]
+    assert [s.base_index for s in build.stages] == [None, 0, None]
+    assert build.stages[0].parsed_platform == ("linux", "arm64", "") and a.platforms[0].arch == "arm64"
+    assert build.stages[0].env_known and build.stages[0].windows is False
+    ins = a.tree.instructions
+    copy_src = build.step(ins[5])
+    assert copy_src.workdir == "/srv/app" and copy_src.user == "nobody"
+    assert copy_src.destination == "/srv/app/src/"
+    assert build.step(ins[6]).destination == "/srv/app"
+    mount = build.step(ins[8]).uses_of("mount")[0]
+    assert mount.value == "type=cache,target=/crelease" and mount.expansion.matched == {"MODE": None}
+    # the child stage starts from its base's state
+    assert build.step(ins[10]).workdir == "/srv/app" and build.step(ins[10]).workdir_set
+    assert build.step(ins[11]).workdir == "/srv/app/sub"
+    assert build.step(ins[11]).from_stage == 0 and build.step(ins[12]).from_stage == 0
+    assert build.step(ins[13]).from_stage is None
+    env = build.step(ins[14]).uses_of("env-value")[0]
+    assert env.undefined == ("NOPE",) and env.env_names()[:2] == ["PATH", "APP"]
+    assert build.step(ins[16]).workdir == "/" and not build.step(ins[16]).workdir_set
+    assert build.steps_of("COPY") == [build.step(i) for i in (ins[5], ins[6], ins[11], ins[12], ins[13])]
+    assert build.step(ins[0]) is None and build.step(ins[1]) is None  # global scope and FROM
+
+
+def test_scope_views_for_completion_and_definition():
+    a = Analysis(BUILD)
+    ins = a.tree.instructions
+    scope = a.scopes.scope_before(ins[8])
+    assert list(scope.env) == ["APP"] and list(scope.args) == ["MODE"] and "BASE" in scope.global_args
+    child = a.scopes.scope_before(ins[14])
+    assert list(child.env) == ["APP"] and child.env["APP"].inherited is not None and not child.args
+    assert set(a.scopes.visible(ins[8])) == {"APP", "MODE"}
+    assert a.scopes.visible(ins[8])["APP"].status == "env"
+    assert dict(a.scopes.stage_env[1])["APP"].value == "/srv/app"
+    assert a.scopes.stage_env.get(99) is None
+    preamble = a.scopes.scope_before(ins[0])
+    assert dict(preamble.global_args) == {} and preamble.stage is None
+
+
+def test_values_use_the_escape_directive():
+    a = Analysis("# escape=`\nFROM scratch\nENV GOPATH=\\go P=C:\\x`$y\nRUN echo $GOPATH\n")
+    values = {d.name: d.value for d in a.scopes.definitions}
+    assert values == {"GOPATH": "\\go", "P": "C:\\x$y"}

@@ -258,7 +258,8 @@ class BuildModel:
             if info.base_index is not None and info.base_index < len(states):
                 state = states[info.base_index].child(info)
             else:
-                state = _State(Layer(), Layer(), info)
+                # the base image's WORKDIR is "/" only when its config is known to set none
+                state = _State(Layer(), Layer(), info, workdir="/" if info.env_known else None)
                 if info.windows is not True:
                     state.env.set("PATH", self._next(), DEFAULT_PATH if info.env_known else None)
             steps, by_instruction, by_name = self.steps, self._by_instruction, self._by_name
@@ -388,9 +389,12 @@ class BuildModel:
                 self._use(step, st, "heredoc", doc.content, doc.body_start, doc.body_end, quotes=False)
         if last is not None and last.role == "dest" and last.value is not None:
             dest = last.value
-            if not dest.startswith("/") and st.workdir is not None and st.info.windows is not True:
-                dest = posixpath.join(st.workdir, dest) + ("/" if dest.endswith("/") else "")
-            step.destination = dest
+            if dest.startswith("/"):
+                step.destination = dest
+            elif st.workdir is not None and st.info.windows is not True:
+                # BuildKit joins a relative destination to WORKDIR and keeps a trailing slash
+                joined = posixpath.normpath(posixpath.join(st.workdir, dest))
+                step.destination = joined + "/" if dest.endswith("/") and joined != "/" else joined
         from_flag = ins.flag("from") if ins.name == "COPY" else None
         if from_flag is not None and from_flag.value:
             expanded = self._use(step, st, "from", from_flag.value, from_flag.value_start, from_flag.value_end,
@@ -404,8 +408,10 @@ class BuildModel:
         word = ins.words[0]
         use = self._use(step, st, "workdir", word.text, word.start, word.end, word)
         path = use.value
-        if path is None or st.workdir is None:
-            st.workdir = path if path is not None and path.startswith("/") else None
+        if path is not None and path.startswith("/"):
+            st.workdir = posixpath.normpath(path)
+        elif path is None or st.workdir is None or st.info.windows:
+            st.workdir = None  # unknown (or a Windows path this model does not resolve)
         else:
             st.workdir = posixpath.normpath(posixpath.join(st.workdir, path))
         st.workdir_set = True
