@@ -142,7 +142,7 @@ def test_idiom_tini_as_pid1_and_exec_form():
     assert "-- ends tini's own options" in line.why
     assert "Exec form" in line.why
     shell = explain("FROM a\nCMD node server.js\n")[2]
-    assert "Shell form: /bin/sh -c is PID 1" in shell.why
+    assert "Shell form: the command runs under /bin/sh -c" in shell.why
 
 
 def test_idiom_image_variant_rationale():

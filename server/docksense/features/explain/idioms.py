@@ -120,6 +120,12 @@ def run_idioms(ctx: LineContext, ins: Instruction) -> list[Idiom]:
             i[0] == "cleanup-same-layer" for i in out):
         out.append(("cleanup-same-layer", "Temporary files and caches are deleted in the same RUN that made them, "
                                           "so they never reach the layer."))
+    piped = _piped_download(ins, names)
+    if piped:
+        pipefail = any("pipefail" in word for word in ctx.analysis.shell_for(ins)) or "pipefail" in ins.args
+        out.append(("pipefail", "The downloaded script is piped straight into the shell and runs unverified; "
+                                + ("`pipefail` makes a failed download fail the step." if pipefail else
+                                   "without `pipefail` a failed download would not fail the step.")))
     if any(f.name.lower() == "mount" and f.value and "type=cache" in f.value for f in ins.flags):
         out.append(("cache-mount", "The cache mount keeps downloads between builds without storing them in the "
                                    "image."))
@@ -130,6 +136,13 @@ def run_idioms(ctx: LineContext, ins: Instruction) -> list[Idiom]:
         out.append(("copy-manifest-first", f"Only the dependency manifest was copied before it (line {line}), so "
                                            "this layer is reused until the manifest changes."))
     return _unique(out)
+
+
+def _piped_download(ins: Instruction, names: list[tuple[str, str]]) -> bool:
+    """``curl ... | sh``: a download piped into a shell."""
+    programs = [p for p, _ in names]
+    return "|" in ins.args and any(p in ("curl", "wget") for p in programs) and any(
+        p in ("sh", "bash", "ash", "dash", "zsh") for p in programs)
 
 
 def windows_run_idioms(ctx: LineContext, ins: Instruction, kind: str) -> list[Idiom]:
@@ -240,9 +253,13 @@ def entrypoint_idioms(ctx: LineContext, ins: Instruction) -> list[Idiom]:
         out.append(("exec-form-cmd", "Exec form: no shell in between, so the program itself receives `docker stop`'s "
                                      "signal."))
     elif ins.json is None and ins.name in ("CMD", "ENTRYPOINT"):
-        if ctx.analysis.shell_for(ins)[:1] in (["/bin/sh"], ["sh"]):
-            out.append(("exec-form-cmd", "Shell form: `/bin/sh -c` is PID 1 and does not pass `docker stop`'s "
-                                         "signal on; the exec form (JSON array) avoids that."))
+        from ...analysis.windows_shell import shell_kind
+
+        shell = ctx.analysis.shell_for(ins)
+        if shell_kind(shell) is None:
+            out.append(("exec-form-cmd", f"Shell form: the command runs under {md.code(' '.join(shell))}, which "
+                                         "may not pass `docker stop`'s signal on; the exec form (JSON array) makes "
+                                         "the program itself PID 1."))
     return out
 
 

@@ -188,6 +188,9 @@ def _run(ctx: LineContext, ins: Instruction) -> str:
             return f"Runs the script in heredoc {md.code(ins.heredocs[0].name)}."
         return f"Runs {code_word(' '.join(ins.args.split()))}." if ins.args.strip() else "Runs nothing (empty RUN)."
     text = _steps_sentence(steps)
+    fed = [h for h in ins.heredocs if not any(l.source == "heredoc" for l in ctx.analysis.commands(ins))]
+    if fed:  # `RUN python <<PY`: the heredoc is the program's input, not shell code
+        text = text.rstrip(".") + f", reading the inline script of heredoc {md.code(fed[0].name)}."
     mounts = _mount_phrases(ins)
     if mounts:
         text += " " + capitalise(join_words(mounts)) + "."
@@ -243,8 +246,9 @@ def _cmd(ctx: LineContext, ins: Instruction) -> str:
                 f"{code_word(whole.strip())} ({what[:1].lower() + what[1:]}).")
     stage = ctx.stage(ins)
     where = f" from stage {md.code(stage.label)}" if stage is not None and len(ctx.analysis.stages) > 1 else ""
-    return f"{what} when a container starts{where}" + (" (through `/bin/sh -c`)." if ins.json is None and
-                                                      shell_kind(ctx.analysis.shell_for(ins)) is None else ".")
+    shell = ctx.analysis.shell_for(ins)
+    through = f" (through {md.code(' '.join(shell))})" if ins.json is None else ""
+    return f"{what} when a container starts{where}{through}."
 
 
 def _entrypoint(ctx: LineContext, ins: Instruction) -> str:

@@ -285,6 +285,9 @@ def _healthcheck(ctx: LineContext, ins: Instruction) -> list[str]:
 def _shell(ctx: LineContext, ins: Instruction) -> list[str]:
     text = " ".join(w.text for w in ins.json.items) if ins.json is not None else ins.args
     out = []
+    if "pipefail" in text:
+        out.append("`-o pipefail` makes a pipeline fail when any command in it fails, not only the last; "
+                   "every later shell-form RUN of this stage runs that way.")
     if re.search(r"powershell|pwsh", text, re.IGNORECASE):
         out.append("Windows images run shell-form lines with `cmd /S /C`; PowerShell brings cmdlets such as "
                    "`Invoke-WebRequest` and `Expand-Archive`.")
@@ -302,7 +305,7 @@ def _label(ctx: LineContext, ins: Instruction) -> list[str]:
 def _stopsignal(ctx: LineContext, ins: Instruction) -> list[str]:
     word = ins.words[0].text.upper() if ins.words else ""
     entry = ctx.kb.get("signal", word) or ctx.kb.get("signal", "SIG" + word)
-    return [" ".join(entry.why.split())] if entry is not None and entry.why else []
+    return [f"{md.code(word)}: {first_sentence(entry.summary)}."] if entry is not None else []
 
 
 def _volume(ctx: LineContext, ins: Instruction) -> list[str]:
