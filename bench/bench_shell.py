@@ -112,7 +112,12 @@ def main() -> None:
     parser.add_argument("--compare")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--impl", help="another shell.py to measure, e.g. from `git show HEAD:...`")
+    parser.add_argument("--large-hover", action="store_true",
+                        help="time hover in a 1.6 MB single-line RUN (features/explain/large_shell.py)")
     args = parser.parse_args()
+    if args.large_hover:
+        large_hover()
+        return
 
     if args.impl:
         import importlib.util
@@ -164,6 +169,31 @@ def main() -> None:
             print(f"  saved: ...{a[max(0, at - 150) : at + 150]}")
             print(f"  now:   ...{b[max(0, at - 150) : at + 150]}")
         sys.exit(1)
+
+
+def large_hover(size: int = 1_600_000) -> None:
+    """Hover at three places of a 1.6 MB single-line RUN, each on a fresh document version
+    (the knowledge base is loaded first, as a running server has it)."""
+    from docksense.analysis import Analysis
+    from docksense.features.explain import explain_at
+    from docksense.features.explain.large_shell import NOT_LARGE, explain_large_shell_at
+    from docksense.features.hover import render
+    from docksense.knowledge import KnowledgeBase
+
+    kb = KnowledgeBase()
+    unit = ('apt-get install -y --no-install-recommends curl "$x" 2>&1 >/dev/null && x="$(ls | awk \'{print $1}\')" '
+            "&& find . -exec sh -c 'echo \"$1\"' _ {} \\; && ")
+    explain_at(Analysis("FROM debian\nRUN " + unit * 3 + "true\n"), kb, 20)  # loads the knowledge base
+    text = "FROM debian\nRUN " + unit * (size // len(unit)) + "true\n"
+    print(f"{len(text) / 1e6:.2f} MB in one RUN line")
+    for name, at in (("middle", text.index("-y", len(text) // 2) + 1), ("end", text.rindex("$1") + 1),
+                     ("start", text.index('"$x"') + 2)):
+        analysis = Analysis(text)
+        started = time.perf_counter()
+        found = explain_large_shell_at(analysis, kb, at)
+        elapsed = time.perf_counter() - started
+        first = render(found).splitlines()[0] if found not in (None, NOT_LARGE) else repr(found)
+        print(f"hover at the {name}: {elapsed * 1000:.0f} ms  {first}")
 
 
 if __name__ == "__main__":

@@ -125,3 +125,35 @@ def test_subcommands_to_any_depth_the_knowledge_base_describes():
 def test_find_exec_terminator_is_a_value_of_exec():
     found = roles("find . -name x -exec rm {} \\;", 0)
     assert found[-2:] == [("option", "-exec", "-exec"), ("option-value", "\\;", "-exec")]
+
+
+def test_window_of_a_huge_text_is_cut_between_top_level_commands():
+    from docksense.analysis.shell.window import shell_window
+
+    unit = "a=\"$(x && y; z)\" && echo '; && |' ${b:-;} | tr a b; "
+    text = unit * 400
+    offset = len(text) // 2
+    start, end = shell_window(text, offset, radius=500)
+    assert start <= offset < end and end - start < 2000
+    window = text[start:end]
+    assert text[start - 2 : start] in ("&&", "; ", "| ") or text[start - 1] in ";|"
+    assert parse_shell(window).errors == ()  # whole commands, quotes intact
+    whole = {(c.start - start, c.name) for c in parse_shell(text).commands if start <= c.start < end}
+    assert {(c.start, c.name) for c in parse_shell(window).commands} == whole
+
+
+def test_large_shell_hover_matches_the_normal_path(monkeypatch):
+    from docksense.analysis import Analysis
+    from docksense.features.explain import collect, large_shell
+
+    text = ("FROM debian\nENV K=1\nRUN x=\"$(ls | awk '{print $1}')\" && apt-get install -y curl 2>&1 "
+            "&& find . -exec sh -c 'echo \"$1\" $K' _ {} \\; && echo \"$x\"\n")
+    analysis = Analysis(text)
+    kb = KnowledgeBase()
+    assert large_shell.explain_large_shell_at(analysis, kb, text.index("-y")) is large_shell.NOT_LARGE
+    monkeypatch.setattr(large_shell, "LARGE_SHELL_TEXT", 10)
+    for needle in ("apt-get", "-y", "$1}", "2>&1", "-exec", "sh -c", '"$1"', "$K", '"$x"'):
+        at = text.index(needle) + 1
+        normal = collect.explain_at(analysis, kb, at)
+        windowed = large_shell.explain_large_shell_at(analysis, kb, at)
+        assert (windowed.title, windowed.kind, windowed.summary) == (normal.title, normal.kind, normal.summary), needle

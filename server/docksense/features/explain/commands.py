@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 from ...analysis import Analysis
+from ...analysis.commands import Located
 from ...analysis.shell import classify
-from ...analysis.shell.runs import run_shell
+from ...analysis.shell.runs import RunShell, run_shell
 from ...knowledge import KnowledgeBase, find_part
 from ...syntax import Instruction
 from .. import markdown as md
@@ -18,9 +19,16 @@ from .redirects import redirect_explanations
 
 
 def command_explanations(analysis: Analysis, kb: KnowledgeBase, ins: Instruction) -> list[Explanation]:
+    return explain_commands(analysis, kb, ins, analysis.commands(ins), run_shell(analysis, ins))
+
+
+def explain_commands(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, commands: list[Located],
+                     model: RunShell) -> list[Explanation]:
+    """The explanations of ``commands`` (all of an instruction's, or those of a window of a
+    huge RUN) with ``model`` the shell-variable model of the same text."""
     out: list[Explanation] = []
-    scripts = {id(s.script_word): s for _, model in run_shell(analysis, ins).pieces for s in model.scripts}
-    for located in analysis.commands(ins):
+    scripts = {id(s.script_word): s for _, shell in model.pieces for s in shell.scripts}
+    for located in commands:
         command = located.command
         for assignment in command.assignments:
             name = assignment.text.split("=", 1)[0]
@@ -78,7 +86,7 @@ def command_explanations(analysis: Analysis, kb: KnowledgeBase, ins: Instruction
                     known = _argument(role, owner, start, end)
                 if known is not None:
                     out.append(known)
-    out.extend(redirect_explanations(analysis, ins))
+    out.extend(redirect_explanations(analysis, ins, model))
     return out
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ...analysis import Analysis
 from ...analysis.shell.data import Redirection
-from ...analysis.shell.runs import run_shell
+from ...analysis.shell.runs import RunShell, run_shell
 from ...syntax import Instruction
 from .. import markdown as md
 from .model import Explanation
@@ -64,11 +64,11 @@ def _describe(r: Redirection) -> str:
     return "A redirection."
 
 
-def redirect_explanations(analysis: Analysis, ins: Instruction) -> list[Explanation]:
+def redirect_explanations(analysis: Analysis, ins: Instruction, run: RunShell | None = None) -> list[Explanation]:
     out: list[Explanation] = []
     shell = analysis.shell_for(ins)
     uses_bash = bool(shell) and shell[0].rsplit("/", 1)[-1] in ("bash", "zsh", "ksh")
-    for piece, model in run_shell(analysis, ins).pieces:
+    for piece, model in (run or run_shell(analysis, ins)).pieces:
         for r in model.script.redirections:
             if r.op in ("<<", "<<-") and piece.source == "shell" and ins.heredocs:
                 continue  # a Dockerfile heredoc: the instruction explains it

@@ -14,6 +14,7 @@ from ...analysis import Analysis
 from ...analysis.shell.runs import (
     DocDefinition,
     DocReference,
+    RunShell,
     earlier_run_definition,
     run_shell,
 )
@@ -44,17 +45,19 @@ _KIND_WORDS = {
 
 def shell_reference_explanations(
     analysis: Analysis, kb: KnowledgeBase, ins: Instruction,
-    builder_fallback: Callable[[VarRef], Explanation],
+    builder_fallback: Callable[[VarRef], Explanation], model: RunShell | None = None,
 ) -> tuple[list[Explanation], set[int]]:
     """Explanations of the shell's references in ``ins`` and the name starts they cover (the
     caller skips BuildKit-level references there). ``builder_fallback`` explains a name the
-    shell does not set (ARG, ENV, the image)."""
-    model = run_shell(analysis, ins)
+    shell does not set (ARG, ENV, the image). ``model`` is a window's model for a huge RUN
+    (see :mod:`.large_shell`): then what is set before the window is not known."""
+    partial = model is not None
+    model = model or run_shell(analysis, ins)
     out: list[Explanation] = []
     covered: set[int] = set()
     for ref in model.references:
         covered.add(ref.name_start)
-        explanation = _reference(analysis, kb, ins, ref, builder_fallback)
+        explanation = _reference(analysis, kb, ins, ref, builder_fallback, partial, model)
         if explanation is not None:
             out.append(explanation)
     for definition in model.definitions:
@@ -83,7 +86,8 @@ def _shown(text: str) -> str:
 
 
 def _reference(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, ref: DocReference,
-               builder_fallback: Callable[[VarRef], Explanation]) -> Explanation | None:
+               builder_fallback: Callable[[VarRef], Explanation], partial: bool = False,
+               run: RunShell | None = None) -> Explanation | None:
     kind = ref.ref.kind
     if kind == "literal":
         return _literal(analysis, ins, ref)
@@ -99,10 +103,13 @@ def _reference(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, ref: Doc
         out = Explanation(ref.name_start, ref.name_end, "$" + ref.name, "special shell parameter",
                           summary=_SPECIAL.get(ref.name, "A parameter the shell sets itself."), docs=_DOCS)
         return out
+    if partial and status in ("unknown", "set-later", "not-exported"):
+        return _partial(analysis, ins, ref, builder_fallback)
     if status == "unknown":
         return _unknown(analysis, ins, ref, builder_fallback)
     out = Explanation(ref.name_start, ref.name_end, "$" + ref.name, "shell variable", docs=_DOCS)
-    definition = _doc_definition(analysis, ins, ref, resolution.definition)
+    found_in = run or run_shell(analysis, ins)
+    definition = found_in.located(resolution.definition) if resolution.definition is not None else None
     where = f"line {_line(analysis, definition.start)}" if definition is not None else "this RUN"
     found = resolution.definition
     if status == "set" and found is not None:
@@ -146,11 +153,6 @@ def _value_lines(found: ShellDefinition, value: str | None) -> list[str]:
     if inner.startswith("$(") and inner.endswith(")") and inner.count("$(") == 1:
         return [f"Value: the output of {_shown(inner[2:-1].strip())}."]
     return [f"Value: {_shown(text)} (known when the RUN runs)."]
-
-
-def _doc_definition(analysis: Analysis, ins: Instruction, ref: DocReference,
-                    definition: ShellDefinition | None) -> DocDefinition | None:
-    return run_shell(analysis, ins).located(definition) if definition is not None else None
 
 
 def _positional(analysis: Analysis, ref: DocReference, resolution: ShellResolution) -> Explanation:
@@ -199,7 +201,7 @@ def _positional(analysis: Analysis, ref: DocReference, resolution: ShellResoluti
 
 def _receiver(analysis: Analysis, ins: Instruction, ref: DocReference) -> str:
     """The program whose arguments hold ``ref`` (innermost command), or ``""``."""
-    command = run_shell(analysis, ins).receiver(ref)
+    command = ref.model.command_at(ref.ref.start)
     return command.name if command is not None else ""
 
 
@@ -252,6 +254,18 @@ def _unknown(analysis: Analysis, ins: Instruction, ref: DocReference,
                        "environment sets it.")
         out.specifics = [s for s in out.specifics if not s.startswith("Not set by this Dockerfile")]
         out.specifics.insert(0, "To keep a value across RUNs, set it with ENV (or ARG), or compute it in this RUN.")
+    return out
+
+
+def _partial(analysis: Analysis, ins: Instruction, ref: DocReference,
+             builder_fallback: Callable[[VarRef], Explanation]) -> Explanation:
+    """A variable of a RUN too large to analyse whole: ARG/ENV when they set it, else say so."""
+    out = builder_fallback(as_var_ref(ref))
+    if analysis.scopes.resolve(ref.name, ins).status in ("env", "arg", "global", "predefined", "proxy"):
+        return out
+    out.specifics = [s for s in out.specifics if not s.startswith("Not set by this Dockerfile")]
+    out.specifics.insert(0, "This RUN is too large to analyse whole, so only the commands around the cursor "
+                            "were read: where the shell sets this variable is not known here.")
     return out
 
 

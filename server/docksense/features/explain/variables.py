@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...analysis import Analysis
 from ...analysis.scopes import apply_modifier
-from ...analysis.shell.runs import run_shell
+from ...analysis.shell.runs import RunShell, run_shell
 from ...knowledge import KnowledgeBase
 from ...syntax import Instruction, VarRef
 from .. import markdown as md
@@ -23,9 +23,11 @@ def _line(analysis: Analysis, offset: int) -> int:
     return analysis.lines.position(offset)[0] + 1
 
 
-def variable_explanations(analysis: Analysis, kb: KnowledgeBase, ins: Instruction) -> list[Explanation]:
+def variable_explanations(analysis: Analysis, kb: KnowledgeBase, ins: Instruction,
+                          window: RunShell | None = None) -> list[Explanation]:
     """``$NAME`` references: the shell's own (in shell code, read with the shell's quoting and
-    resolved against the variables the shell sets) and the builder's (everything else)."""
+    resolved against the variables the shell sets) and the builder's (everything else).
+    ``window`` is the model of the part of a huge RUN around the cursor (see :mod:`.large_shell`)."""
     out: list[Explanation] = []
     covered: set[int] = set()
     shell_code: tuple[int, int] | None = None
@@ -34,9 +36,9 @@ def variable_explanations(analysis: Analysis, kb: KnowledgeBase, ins: Instructio
         if target.form != "exec":
             shell_code = target.args_span()
         shell_refs, covered = shell_reference_explanations(
-            analysis, kb, ins, lambda ref: _name(analysis, kb, ins, ref))
+            analysis, kb, ins, lambda ref: _name(analysis, kb, ins, ref), window)
         out.extend(shell_refs)
-    for ref in _shell_var_refs(analysis, ins, covered):
+    for ref in _shell_var_refs(analysis, ins, covered, window):
         _signs(kb, ref, out)
     for ref in ins.variables:
         if not ref.name or ref.name_start in covered:
@@ -53,11 +55,13 @@ def variable_explanations(analysis: Analysis, kb: KnowledgeBase, ins: Instructio
 _SHELL_CODE = frozenset({"RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"})
 
 
-def _shell_var_refs(analysis: Analysis, ins: Instruction, covered: set[int]) -> list[VarRef]:
+def _shell_var_refs(analysis: Analysis, ins: Instruction, covered: set[int],
+                    window: RunShell | None = None) -> list[VarRef]:
     """The shell's references that the shell expands, shaped like BuildKit's (for their signs)."""
     if not covered:
         return []
-    return [as_var_ref(ref) for ref in run_shell(analysis, ins).references if ref.ref.kind == "expand" and ref.name]
+    model = window or run_shell(analysis, ins)
+    return [as_var_ref(ref) for ref in model.references if ref.ref.kind == "expand" and ref.name]
 
 
 def _signs(kb: KnowledgeBase, ref: VarRef, out: list[Explanation]) -> None:
