@@ -138,6 +138,23 @@ def test_highlight_of_a_heredoc_pair():
         (7, types.DocumentHighlightKind.Write), (9, types.DocumentHighlightKind.Read)]
 
 
+SHELL = """\
+FROM alpine
+ENV arch=x86
+RUN arch="$(apk --print-arch)"; \\
+    case "$arch" in x86_64) echo $arch ;; esac
+RUN echo $arch
+"""
+
+
+def test_a_variable_the_script_sets_belongs_to_that_run_only():
+    # rcjsuen's server links every $arch of the file together
+    assert definition_of(SHELL, '"$arch"', 0, 2) == [span(SHELL, 'arch="', length=4)]
+    assert references_of(SHELL, '"$arch"', 0, 2) == [(2, "arch"), (3, "arch"), (3, "arch")]
+    # the next RUN is a new shell: its $arch is the ENV
+    assert definition_of(SHELL, "echo $arch\n", 0, 6) == [span(SHELL, "arch=x86", length=4)]
+
+
 def test_crlf_and_utf16_positions():
     text = 'FROM a AS b\r\nENV NOTE="🐳" X=1\r\nRUN echo "🐳" $X\r\n'
     a = analyse(text)

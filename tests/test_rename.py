@@ -103,6 +103,12 @@ def test_invalid_variable_names_are_refused(new_name, reason):
     assert reason in refusal(TEXT, "APP_HOME=/app", new_name)
 
 
+def test_shell_variables_rename_within_their_run():
+    text = 'FROM alpine\nRUN for f in a b; do echo "$f"; done && echo ${f}\nRUN echo $f\n'
+    assert renamed(text, '"$f"', "item", delta=2) == \
+        'FROM alpine\nRUN for item in a b; do echo "$item"; done && echo ${item}\nRUN echo $f\n'
+
+
 def test_undeclared_variables_are_not_renamed():
     text = "FROM alpine\nRUN echo $PATH\n"
     assert "not declared in this Dockerfile" in refusal(text, "$PATH", delta=2)

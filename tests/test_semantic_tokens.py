@@ -106,6 +106,12 @@ def test_expected_token_types():
     assert missing == []
 
 
+def test_names_the_script_sets_are_declarations():
+    found = tokens("FROM a\nRUN for f in a b; do echo $f; done; x=1\n")
+    assert (1, "f", "variable", ("declaration",)) in found and (1, "x", "variable", ("declaration",)) in found
+    assert (1, "$f", "variable", ()) in found
+
+
 def test_variables_split_the_strings_they_sit_in():
     found = tokens('FROM a\nENV X="pre-${Y}-post"\n')
     assert [(t, k) for line, t, k, _ in found if line == 1 and k in ("string", "variable")] == [

@@ -153,8 +153,8 @@ class _Builder:
         scopes = self.analysis.scopes
         for definition in scopes.definitions:
             pair, ins = definition.pair, definition.instruction
-            if pair is None or ins is None or pair.key_end <= pair.key_start:
-                continue
+            if pair is None or ins is None or pair.key_end <= pair.key_start or not _is_variable_name(definition.name):
+                continue  # (a key no ``$`` could name, ``a.b`` or a template's ``{{``, is not a symbol)
             index = definition.stage.index if definition.stage is not None else -1
             key = _var_key(index, definition.name)
             item = Occurrence(VARIABLE, definition.name, pair.key_start, pair.key_end, True, ins, key,
@@ -197,8 +197,11 @@ class _Builder:
                 continue
             index = stage_index.get(id(ins), -1)
             in_from = ins.name == "FROM"
+            shell = self._shell_variables(ins, index)
             for ref in ins.variables:
                 if not ref.name or ref.name_end <= ref.name_start or not _is_variable_name(ref.name):
+                    continue
+                if shell is not None and self._shell_use(shell, ins, index, ref):
                     continue
                 resolution = scopes.resolve(ref.name, ins)
                 definition = resolution.definition
@@ -211,6 +214,56 @@ class _Builder:
                     self.groups.union(target.symbol, key)
                 self.items.append(Occurrence(VARIABLE, ref.name, ref.name_start, ref.name_end, False, ins, key,
                                              target, stage_index=scope, hit_start=ref.start))
+
+    # shell variables -----------------------------------------------------------------------
+    # Inside RUN (and CMD, ENTRYPOINT, HEALTHCHECK) a name the script itself sets (``arch=...``,
+    # ``for f in``, ``read line``) is the shell's own variable: it lives in that one shell, so
+    # its symbol is per instruction and per (inline) shell, never the stage's. The shell model
+    # (analysis/shell/runs.py) says which references read such a definition.
+    _SHELL_STATUSES = frozenset({"set", "inherited", "not-exported", "set-later", "prefix"})
+
+    def _shell_variables(self, ins: Instruction, stage_index: int):
+        target = ins.trigger if ins.trigger is not None else ins
+        if target.name not in ("RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"):
+            return None
+        try:
+            from ..analysis.shell.runs import run_shell
+
+            model = run_shell(self.analysis, ins)
+        except Exception:  # the shell model is an extra: without it, the stage's scoping applies
+            return None
+        if not model.pieces:
+            return None
+        declared: dict[int, Occurrence] = {}
+        for number, (piece, variables) in enumerate(model.pieces):
+            for definition in variables.definitions:
+                start, end = piece.to_doc(definition.start, definition.end)
+                if end <= start or not _is_variable_name(definition.name):
+                    continue
+                key = ("shell", ins.start, number, definition.shell, definition.name)
+                item = Occurrence(VARIABLE, definition.name, start, end, True, ins, key, stage_index=stage_index)
+                declared[id(definition)] = item
+                self.items.append(item)
+        pieces = {id(piece): number for number, (piece, _) in enumerate(model.pieces)}
+        by_name_start = {found.name_start: found for found in model.references}
+        return by_name_start, declared, pieces
+
+    def _shell_use(self, shell, ins: Instruction, stage_index: int, ref) -> bool:
+        """Record ``ref`` as a use of a shell variable when the script sets it; False otherwise."""
+        by_name_start, declared, pieces = shell
+        found = by_name_start.get(ref.name_start)
+        if found is None or found.name != ref.name:
+            return False
+        resolution = found.resolve()
+        definition = resolution.definition
+        if resolution.status not in self._SHELL_STATUSES or definition is None:
+            return False
+        number = pieces.get(id(found.piece), 0)
+        key = ("shell", ins.start, number, definition.shell, ref.name)
+        target = declared.get(id(definition)) if resolution.status in ("set", "inherited") else None
+        self.items.append(Occurrence(VARIABLE, ref.name, ref.name_start, ref.name_end, False, ins, key, target,
+                                     stage_index=stage_index, hit_start=ref.start))
+        return True
 
     # stages ------------------------------------------------------------------------------
     def _stages(self) -> None:

@@ -144,6 +144,7 @@ class _Collector:
     def _shell(self, ins: Instruction, out: list[Raw]) -> None:
         if ins.name not in ("RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK"):
             return
+        self._shell_definitions(ins, out)
         classify = _classifier(self.kb)
         for located in self.analysis.commands(ins):
             command = located.command
@@ -171,6 +172,18 @@ class _Collector:
                     continue
                 start, end = located.span(role.start, role.end)
                 out.append((start, end, kind, 0, _MID))
+
+    def _shell_definitions(self, ins: Instruction, out: list[Raw]) -> None:
+        """Names the script sets (``arch=...``, ``for f in``): variable declarations."""
+        try:
+            from ..analysis.shell.runs import run_shell
+
+            model = run_shell(self.analysis, ins)
+        except Exception:  # the shell model is an extra
+            return
+        for definition in model.definitions:
+            if definition.end > definition.start:
+                out.append((definition.start, definition.end, VARIABLE, DECLARATION, _HIGH))
 
     def _variables(self, ins: Instruction, out: list[Raw]) -> None:
         for ref in ins.variables:
