@@ -18,6 +18,7 @@ linter does; the predefined platform ARGs take the values of a ``linux/amd64`` b
 from __future__ import annotations
 
 import posixpath
+from functools import cached_property
 from typing import Optional
 
 import attrs
@@ -164,6 +165,7 @@ class BuildModel:
         self._by_instruction: dict[int, Step] = {}
         self._by_name: dict[str, list[Step]] = {}
         self.limits: list[Limit] = []  # words not expanded because of a bound, in file order
+        self._first_named: dict[str, int] = {}  # stage name -> index of the first stage so named
         self._seq = 0
         self._resolve_stages(tree, preamble, stages)
         self._dispatch()
@@ -198,9 +200,9 @@ class BuildModel:
     def stage_named(self, name: str, before: int) -> Optional[int]:
         """The index of the stage ``--from=name`` reaches from stage ``before``."""
         key = name.lower()
-        for info in self.stages[:before]:
-            if info.name == key:
-                return info.index
+        first = self._first_named.get(key)
+        if first is not None and first < before:
+            return first
         if key.isdigit() and len(key) <= 6 and int(key) < before:
             return int(key)
         return None
@@ -250,6 +252,7 @@ class BuildModel:
             self.stages.append(info)
             if name:
                 by_name[name] = stage.index
+                self._first_named.setdefault(name, stage.index)
 
     # -- dispatch ---------------------------------------------------------------------------
     def _dispatch(self) -> None:
@@ -310,7 +313,7 @@ class BuildModel:
         if expansion.too_large or expansion.too_deep:
             self.limits.append(Limit(ins, start, end, expansion.too_deep))
 
-    @property
+    @cached_property
     def _handlers(self):
         return {"ENV": self._env, "LABEL": self._label, "ARG": self._arg, "COPY": self._copy, "ADD": self._copy,
                 "WORKDIR": self._workdir, "USER": self._words, "STOPSIGNAL": self._words,

@@ -222,15 +222,23 @@ class _Expander:
 
     def _double(self) -> str:
         text, n, escape = self.text, self.n, self.escape
+        special = _special_chars(escape, '"', False)  # runs of plain characters are copied at once
         self.pos += 1
         out: list[str] = []
         size = 0
         while True:
-            if self.pos >= n:
+            found = special.search(text, self.pos)
+            if found is None:
                 raise _Error("unexpected end of statement while looking for matching double-quote")
+            if found.start() > self.pos:
+                out.append(text[self.pos: found.start()])
+                size += found.start() - self.pos
+                self.pos = found.start()
             ch = text[self.pos]
             if ch == '"':
                 self.pos += 1
+                if size > self.limit:
+                    raise _TooLarge()
                 return "".join(out)
             if ch == "$":
                 piece = self._dollar()
@@ -239,15 +247,15 @@ class _Expander:
                 if size > self.limit:
                     raise _TooLarge()
                 continue
-            self.pos += 1
-            if ch == escape:
-                if self.pos >= n:
-                    continue
-                following = text[self.pos]
-                if following in ('"', "$", escape):
-                    ch = following
-                    self.pos += 1
-            out.append(ch)
+            self.pos += 1  # the escape character
+            if self.pos >= n:
+                continue  # dropped at the end of the word; the quote is still missing
+            following = text[self.pos]
+            if following in ('"', "$", escape):
+                self.pos += 1
+                out.append(following)
+            else:
+                out.append(ch)
             size += 1
 
     def _get(self, name: str) -> tuple[int, Optional[str]]:
