@@ -11,7 +11,8 @@ property                     option keys inside a flag value (``type`` of ``--mo
 string                       flag values, ENV/ARG/LABEL values, exec-form items, quoted
                              shell words, directive values
 number                       EXPOSE ports
-variable                     ``$VAR``/``${VAR}``; ARG/ENV keys with ``declaration``;
+variable                     ``$VAR``/``${VAR}``; ARG/ENV keys and names a RUN script
+                             sets (``arch=``, ``for f in``) with ``declaration``;
                              BuildKit's platform ARGs with ``readonly`` + ``defaultLibrary``
 class                        stage names (``AS x`` with ``declaration``, ``FROM x``,
                              ``--from=x``, ``from=x``)
@@ -42,6 +43,7 @@ from typing import TYPE_CHECKING, Optional, Union
 from lsprotocol import types
 
 from ..analysis import Analysis
+from ..analysis.commands import is_posix_shell
 from ..analysis.scopes import PLATFORM_ARGS
 from ..syntax import Instruction
 from .occurrences import mount_options
@@ -357,8 +359,6 @@ def _instruction_tokens(analysis: Analysis, collector: "_Collector", ins: Instru
 
 
 def _posix(analysis: Analysis, ins: Instruction) -> bool:
-    from ..analysis.commands import is_posix_shell
-
     return is_posix_shell(analysis.shell_for(ins))
 
 
