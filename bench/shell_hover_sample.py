@@ -52,7 +52,7 @@ def candidates(path: Path, text: str):
         for ref in model.references:
             if ref.name or ref.ref.kind != "expand":
                 # hovered on the name, where a reader points (the `${` has a hover of its own)
-                yield "variable", analysis, ref.start, ref.end, ref.name_start if ref.name else ref.start + 1
+                yield "variable", analysis, ref.start, ref.end, ref.name_start if ref.name else ref.start
         for piece, shell in model.pieces:
             for r in shell.script.redirections:
                 if r.op in ("<<", "<<-"):

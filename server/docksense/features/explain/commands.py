@@ -70,6 +70,9 @@ def explain_commands(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, co
                     explanation.title = f"{role.text} ({role.key})" if role.key else role.text
                 out.append(explanation)
             elif role.role == "option-value":
+                if role.text == "-" and not (role.part is not None and role.part.values):
+                    out.append(_dash(start, end))
+                    continue
                 if id(role.word) in scripts:
                     out.append(_script(scripts[id(role.word)], owner, start, end))
                     continue
@@ -82,6 +85,15 @@ def explain_commands(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, co
                     known = package_explanation(kb, role.text, owner, start, end) or _package(kb, role.text, owner, start, end)
                 if known is None and command.context == "find -exec" and role.text == "{}":
                     known = _find_placeholder(start, end, role.text)
+                if known is None and role.entry is not None and role.entry.values and role.part is None:
+                    found = find_part(role.entry.values, role.text)  # `]`, `!=` of test
+                    if found is not None:
+                        known = Explanation.from_knowledge(start, end, role.text, f"operator of {owner}",
+                                                           role.entry, found[1])
+                if known is None and role.text == "-":
+                    known = _dash(start, end)
+                if known is None and role.text in (".", "./", ".."):
+                    known = _dot(start, end, role.text)
                 if known is None and role.part is not None and not role.word.has_expansion:
                     known = _argument(role, owner, start, end)
                 if known is not None:
@@ -103,6 +115,21 @@ def _script(script, owner: str, start: int, end: int) -> Explanation:
         explanation.specifics.append("Inside double quotes: the outer shell expands `$x` before the script runs; "
                                      "`\\$x` and `\\\"` reach the script as `$x` and `\"`.")
     return explanation
+
+
+def _dash(start: int, end: int) -> Explanation:
+    """``-`` where a file name goes (``sha256sum -c -``, ``tar -xf -``)."""
+    return Explanation(start, end, "-", "standard input or output",
+                       summary="In place of a file name, `-` means standard input (or standard output for a file "
+                               "the program writes): the pipe or redirection around the command.")
+
+
+def _dot(start: int, end: int, text: str) -> Explanation:
+    """``.`` / ``..`` as an argument: the current directory or its parent."""
+    what = "the parent of the current directory" if text == ".." else "the current directory"
+    return Explanation(start, end, text, "directory",
+                       summary=f"`{text}` is {what}: the WORKDIR in effect for this RUN (`/` when none is set), "
+                               "unless an earlier `cd` in the same RUN moved.")
 
 
 def _find_placeholder(start: int, end: int, text: str) -> Explanation:
