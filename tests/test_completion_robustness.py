@@ -11,12 +11,11 @@ from __future__ import annotations
 import random
 
 import pytest
-from lsprotocol import types
-
 from docksense.analysis.document import Analysis
 from docksense.features.completion import ClientSupport, completion, resolve
 from docksense.features.signature_help import signature_help
 from docksense.knowledge import KnowledgeBase
+from lsprotocol import types
 
 from .conftest import corpus_files, read
 
