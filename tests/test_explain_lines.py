@@ -312,3 +312,21 @@ def test_variables_assigned_by_the_shell_are_not_build_variables():
     # `$dpkgArch` is set earlier in the same RUN: no link to a build variable is invented
     text = 'FROM a\nARG X=1\nRUN dpkgArch="$(dpkg --print-architecture)"; echo "$dpkgArch"\n'
     assert not any(kind == "reads-set-on" for kind, _, _ in links(text, 3))
+
+
+def test_random_half_typed_input_is_explained_without_error():
+    import random
+
+    from docksense.explain_command import explain_json, explain_markdown
+
+    words = ("FROM RUN COPY ADD CMD ENTRYPOINT ENV ARG WORKDIR SHELL HEALTHCHECK ONBUILD USER EXPOSE --from=x "
+             "--mount=type=cache,target=/x $X ${Y:-z} \\ \r\n 🐳 \" ' [ ] { } ( ) ; && | > powershell cmd /S /C "
+             "-Command $env:PATH [Environment]::X( `").split(" ") + ["\n"] * 4
+    rng = random.Random(9)
+    for _ in range(300):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 50)))
+        if rng.random() < 0.3:
+            text = "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\n" + text
+        analysis = Analysis(text)
+        explain_markdown(analysis, KB, "x")
+        explain_json(analysis, KB)
