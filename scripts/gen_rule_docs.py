@@ -14,6 +14,7 @@ from pathlib import Path
 
 from docksense.knowledge import KnowledgeBase
 from docksense.rules import RULES
+from docksense.rules.shellcheck import is_shellcheck_code
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "rules"
@@ -52,7 +53,7 @@ def page(name: str, kb: KnowledgeBase) -> str:
 
 def index(kb: KnowledgeBase) -> str:
     lines = ["# docksense rules", "", "| rule | family | severity | hadolint | summary |", "| --- | --- | --- | --- | --- |"]
-    for name in sorted(RULES, key=lambda n: (RULES[n].family, n)):
+    for name in sorted((n for n in RULES if not is_shellcheck_code(n)), key=lambda n: (RULES[n].family, n)):
         rule = RULES[name]
         entry = kb.get("rule", name)
         summary = entry.summary.strip().replace("|", "\\|") if entry else ""
@@ -63,7 +64,8 @@ def index(kb: KnowledgeBase) -> str:
 def main() -> int:
     check = "--check" in sys.argv[1:]
     kb = KnowledgeBase()
-    wanted = {f"{name}.md": page(name, kb) for name in RULES}
+    # SC codes are registered as ShellCheck reports them; ShellCheck's wiki is their page
+    wanted = {f"{name}.md": page(name, kb) for name in RULES if not is_shellcheck_code(name)}
     wanted["README.md"] = index(kb)
     stale = []
     for filename, content in wanted.items():

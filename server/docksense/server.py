@@ -1,25 +1,32 @@
 """pygls wiring only: thin handlers that call :mod:`docksense.features`.
 
 Each handler is wrapped by :func:`guarded`, so an exception inside one feature is logged and
-answered with an empty result instead of taking the server down. Documents are analysed once
-per version through :class:`~docksense.analysis.AnalysisCache`.
+answered with an empty result instead of taking the server down, and a request about a
+document runs in that document's worker thread under the time budget of :mod:`.budget`.
+Malformed requests are answered at the JSON-RPC layer (:mod:`.protocol`). Documents are
+analysed once per version through :class:`~docksense.analysis.AnalysisCache`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import logging
+import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from . import __version__
 from .analysis import AnalysisCache
+from .budget import Lanes, snapshot_of
+from .protocol import DocksenseProtocol, server_cancelled
 from .features.positions import encoding_name
 from .knowledge import KnowledgeBase
 
@@ -53,7 +60,9 @@ class DocksenseServer(LanguageServer):
     """The language server's state: settings, knowledge base, analysis cache, pending pushes."""
 
     def __init__(self) -> None:
-        super().__init__("docksense", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__("docksense", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+                         protocol_cls=DocksenseProtocol)
+        self.lanes = Lanes()  # one worker thread per document (see docksense.budget)
         self.settings = Settings()
         self.cache = AnalysisCache()
         self.kb = KnowledgeBase()
@@ -68,16 +77,27 @@ class DocksenseServer(LanguageServer):
         except Exception:
             return "utf-16"
 
-    def analysis(self, uri: str) -> Optional["Analysis"]:
+    def document_state(self, uri: str) -> Optional[tuple[Any, str]]:
+        """(version, text) of an open document: the snapshot the current job was given (see
+        :mod:`.budget`), else the workspace's (read on the event loop)."""
+        snapshot = snapshot_of(uri)
+        if snapshot is not None:
+            return snapshot
         try:
             document = self.workspace.get_text_document(uri)
+            return document.version, document.source
         except Exception:
+            return None
+
+    def analysis(self, uri: str) -> Optional["Analysis"]:
+        state = self.document_state(uri)
+        if state is None:
             return None
         path: Optional[Path] = None
         if uri.startswith("file:"):
             fs_path = to_fs_path(uri)
             path = Path(fs_path) if fs_path else None
-        analysis = self.cache.get(uri, document.version, document.source, path)
+        analysis = self.cache.get(uri, state[0], state[1], path)
         _use_knowledge(analysis, self.kb)  # rules that need facts (end of life) see the user's packs
         return analysis
 
@@ -88,6 +108,10 @@ class DocksenseServer(LanguageServer):
             log.warning(message)
             self.window_log_message(types.LogMessageParams(types.MessageType.Warning, message))
         self.kb = KnowledgeBase([Path(p).expanduser() for p in self.settings.knowledge.paths])
+        try:
+            self.shellcheck_loop: Optional[asyncio.AbstractEventLoop] = asyncio.get_running_loop()
+        except RuntimeError:
+            self.shellcheck_loop = None
         self.warm_up()
 
     def warm_up(self) -> None:
@@ -99,6 +123,7 @@ class DocksenseServer(LanguageServer):
             try:
                 for name in WARM_FEATURES:  # import the rules and features off the critical path
                     feature(name)
+                configure_shellcheck(self)
                 kb.load_all()
                 for problem in kb.problems:
                     log.warning("knowledge: %s", problem)
@@ -108,14 +133,28 @@ class DocksenseServer(LanguageServer):
         threading.Thread(target=load, name="docksense-knowledge", daemon=True).start()
 
     def publish(self, uri: str) -> None:
+        """Compute and push the diagnostics of ``uri`` (runs in the document's lane)."""
+        state = self.document_state(uri)
         analysis = self.analysis(uri)
-        if analysis is None:
+        if analysis is None or state is None:
             return
-        document = self.workspace.get_text_document(uri)
         items = feature("diagnostics").diagnostics(analysis, self.settings, self.encoding)
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=document.version)
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=state[0])
         )
+
+    def diagnostics_changed(self) -> None:
+        """Findings computed in the background arrived: push again, or ask to pull again."""
+        if not self.pull_diagnostics:
+            for uri in list(self.workspace.text_documents):
+                self.schedule(uri)
+            return
+        try:
+            workspace = self.client_capabilities.workspace
+            if workspace and workspace.diagnostics and workspace.diagnostics.refresh_support:
+                self.workspace_diagnostic_refresh(None)
+        except Exception:
+            log.exception("docksense: diagnostic refresh failed")
 
     def schedule(self, uri: str) -> None:
         """Push diagnostics after the debounce delay; a newer edit cancels the older push."""
@@ -130,13 +169,32 @@ class DocksenseServer(LanguageServer):
             try:
                 if delay:
                     await asyncio.sleep(delay)
-                guarded_call(self.publish, None, uri)
+                state = self.document_state(uri)
+                if state is None:
+                    return
+                job = self.lanes.submit(uri, None, state[0], state[1],
+                                        functools.partial(guarded_call, self.publish, None, uri))
+                await self.lanes.wait(uri, job, None)  # in the lane: the event loop stays free
             finally:
                 if self._pending.get(uri) is task:
                     self._pending.pop(uri, None)
 
         task = asyncio.ensure_future(later())
         self._pending[uri] = task
+
+
+def configure_shellcheck(ls: "DocksenseServer") -> None:
+    """In the server ShellCheck never holds up diagnostics: what is not cached yet runs in
+    the background, and when it lands clients are told to fetch diagnostics again."""
+    from .rules.shellcheck import configure
+
+    loop = getattr(ls, "shellcheck_loop", None)
+
+    def ready() -> None:
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(guarded_call, ls.diagnostics_changed, None)
+
+    configure(ls.settings.shellcheck.enable, ls.settings.shellcheck.path, wait=0, on_ready=ready)
 
 
 def guarded_call(function: Callable[..., T], default: T, *args: Any) -> T:
@@ -147,21 +205,107 @@ def guarded_call(function: Callable[..., T], default: T, *args: Any) -> T:
         return default
 
 
-def guarded(default: Any = None) -> Callable[[Callable[..., T]], Callable[..., T]]:
-    """Answer ``default`` (and log) when a handler raises."""
+def _document_uri(params: Any) -> Optional[str]:
+    document = getattr(params, "text_document", None)
+    uri = getattr(document, "uri", None)
+    return uri if isinstance(uri, str) else None
 
-    def wrap(function: Callable[..., T]) -> Callable[..., T]:
-        @functools.wraps(function)
-        def inner(*args: Any, **kwargs: Any) -> T:
+
+def _request_key(ls: DocksenseServer, name: str, params: Any) -> Optional[str]:
+    """What makes two requests the same job: handler, params, and the state they read."""
+    try:
+        body = json.dumps(ls.protocol._converter.unstructure(params), sort_keys=True, default=str)
+    except Exception:
+        return None
+    return f"{name}|{id(ls.settings)}|{id(ls.kb)}|{ls.encoding}|{_shellcheck_generation()}|{body}"
+
+
+def _shellcheck_generation() -> int:
+    """Changes when ShellCheck verdicts computed in the background land (0 before the rules
+    are loaded): a request repeated after that is computed again, with them."""
+    runner = sys.modules.get("docksense.rules.shellcheck.runner")
+    return getattr(getattr(runner, "RUNNER", None), "generation", 0)
+
+
+def guarded(default: Any = None, overrun: Optional[Callable[[], Exception]] = None
+            ) -> Callable[[Callable[..., T]], Callable[..., Any]]:
+    """Answer ``default`` (and log) when a handler raises; budget requests about a document.
+
+    A request whose params name a ``textDocument`` runs in that document's lane (see
+    :mod:`.budget`): when it overruns ``limits.requestBudgetMs`` it is answered with
+    ``default``, or with the error ``overrun()`` returns, and the work is not restarted by
+    the requests that follow. Notifications and other requests run inline, as before.
+    Deliberate JSON-RPC errors (``JsonRpcException``) raised by a handler pass through.
+    """
+
+    def wrap(function: Callable[..., T]) -> Callable[..., Any]:
+        name = function.__name__
+
+        def call(*args: Any, **kwargs: Any) -> Any:
             try:
                 return function(*args, **kwargs)
+            except JsonRpcException:
+                raise
             except Exception:
-                log.exception("docksense: handler %s failed", function.__name__)
+                log.exception("docksense: handler %s failed", name)
                 return default
+
+        if asyncio.iscoroutinefunction(function):
+            @functools.wraps(function)
+            async def inner_async(*args: Any, **kwargs: Any) -> Any:
+                try:
+                    return await function(*args, **kwargs)
+                except JsonRpcException:
+                    raise
+                except Exception:
+                    log.exception("docksense: handler %s failed", name)
+                    return default
+
+            return inner_async
+
+        @functools.wraps(function)
+        async def inner(ls: Any, params: Any = None, *args: Any, **kwargs: Any) -> Any:
+            uri = _document_uri(params)
+            lanes = getattr(ls, "lanes", None)
+            if uri is None or lanes is None or ls.protocol.msg_id is None:  # a notification
+                return call(ls, params, *args, **kwargs)
+            state = ls.document_state(uri)
+            version, text = state if state is not None else (None, None)
+            key = _request_key(ls, name, params)
+            job = lanes.submit(uri, key, version, text, functools.partial(call, ls, params, *args, **kwargs))
+            budget = ls.settings.limits.request_budget_ms / 1000
+            finished, result = await lanes.wait(uri, job, budget)
+            if finished:
+                return result
+            log.warning("docksense: %s on %s ran past its %d ms budget; answered without it",
+                        name, uri, ls.settings.limits.request_budget_ms)
+            if overrun is None:
+                return default
+            _refresh_when_done(ls, job.future)
+            raise overrun()
 
         return inner
 
     return wrap
+
+
+def _refresh_when_done(ls: DocksenseServer, future: Any) -> None:
+    """When diagnostics finish after their request was answered, ask the client to pull
+    again: the result is kept for this version, so the next pull gets it at once."""
+    try:
+        workspace = ls.client_capabilities.workspace
+        supported = bool(workspace and workspace.diagnostics and workspace.diagnostics.refresh_support)
+    except Exception:
+        supported = False
+    if not supported:
+        return
+    loop = asyncio.get_running_loop()
+
+    def done(finished: Any) -> None:
+        if not finished.cancelled() and finished.exception() is None:
+            loop.call_soon_threadsafe(guarded_call, ls.workspace_diagnostic_refresh, None, None)
+
+    future.add_done_callback(done)
 
 
 server = DocksenseServer()
@@ -232,6 +376,7 @@ def did_close(ls: DocksenseServer, params: types.DidCloseTextDocumentParams) -> 
     if pending is not None:
         pending.cancel()
     ls.cache.drop(uri)
+    ls.lanes.close(uri)
     if not ls.pull_diagnostics:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -240,7 +385,8 @@ def did_close(ls: DocksenseServer, params: types.DidCloseTextDocumentParams) -> 
     types.TEXT_DOCUMENT_DIAGNOSTIC,
     types.DiagnosticOptions(identifier="docksense", inter_file_dependencies=False, workspace_diagnostics=False),
 )
-@guarded(types.RelatedFullDocumentDiagnosticReport(items=[]))
+@guarded(types.RelatedFullDocumentDiagnosticReport(items=[]),
+         overrun=lambda: server_cancelled("diagnostics ran past the time budget"))
 def document_diagnostic(ls: DocksenseServer, params: types.DocumentDiagnosticParams):
     analysis = ls.analysis(params.text_document.uri)
     if analysis is None:

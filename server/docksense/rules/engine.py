@@ -111,9 +111,13 @@ def run_rules(analysis, config: Optional[RuleConfig] = None) -> list[Finding]:
         try:
             produced: Iterable[Finding] = rule.check(analysis)
             for finding in produced:
-                if suppressions.suppressed(finding, rule, globally):
+                # a family-wide rule may report under a sub-rule's name (ShellCheck: one rule
+                # per SC code); that rule's settings and suppressions then apply
+                target = rule if finding.rule == rule.name else RULES.get(finding.rule, rule)
+                level = severity if target is rule else rule_severity(target, config, suppressions)
+                if level == "off" or suppressions.suppressed(finding, target, globally):
                     continue
-                finding.severity = severity
+                finding.severity = level
                 findings.append(finding)
         except Exception:
             log.exception("rule %s failed", rule.name)

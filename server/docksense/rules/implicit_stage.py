@@ -7,7 +7,7 @@ those lines, and hadolint, which users compare us with, reports them.
 
 Rather than teach every rule about a stage-less preamble, the rules run a second time over
 a *virtual* text with one ``FROM`` line inserted above the first such instruction (above the
-comments directly attached to it, below the parser directives), and the findings that fall
+comments that belong to it, below the parser directives), and the findings that fall
 on the original instructions before the real first FROM are mapped back to the document's
 offsets. Findings of the inserted line itself are dropped, and so is anything the real run
 already reported at the same place. The second run happens only for such files, which are
@@ -37,22 +37,17 @@ def first_stageless(analysis: "Analysis") -> Optional[Instruction]:
 
 
 def insertion_point(analysis: "Analysis", ins: Instruction) -> int:
-    """Where the virtual FROM goes: above the comment lines that belong to ``ins``, but never
-    above the end of the parser directives or of the instruction before it."""
-    tree = analysis.tree
+    """Where the virtual FROM goes: right after the instruction before ``ins`` (or after the
+    parser directives), so that every comment between them, ``# check=`` and ``# hadolint``
+    pragmas included, still belongs to ``ins``."""
     lines = analysis.lines
     floor = read_directive_block(analysis.text).insert_at
-    index = next((i for i, item in enumerate(tree.instructions) if item is ins), 0)
+    index = next((i for i, item in enumerate(analysis.tree.instructions) if item is ins), 0)
     if index > 0:
-        previous = tree.instructions[index - 1]
-        floor = max(floor, lines.starts[min(previous.end_line + 1, len(lines.starts) - 1)]
-                    if previous.end_line + 1 < len(lines.starts) else len(analysis.text))
-    comment_lines = {comment.line for comment in tree.comments}
-    floor_line = lines.line_of(min(floor, len(analysis.text)))
-    line = ins.line
-    while line - 1 in comment_lines and line - 1 >= floor_line:
-        line -= 1
-    return max(floor, lines.starts[line])
+        previous = analysis.tree.instructions[index - 1]
+        after = lines.starts[previous.end_line + 1] if previous.end_line + 1 < len(lines.starts) else len(analysis.text)
+        floor = max(floor, after)
+    return min(floor, lines.starts[ins.line])
 
 
 def _newline(text: str) -> str:
