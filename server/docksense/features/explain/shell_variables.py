@@ -67,13 +67,15 @@ def shell_reference_explanations(
     return out, covered
 
 
-def as_var_ref(ref: DocReference) -> VarRef:
-    """The reference in the BuildKit layer's shape (for the modifier explanations)."""
+def as_var_ref(ref: DocReference, text: str = "") -> VarRef:
+    """The reference in the BuildKit layer's shape (for the modifier explanations); ``text`` is
+    the document, for the modifier's word (``/php`` in ``${PHP_INI_DIR%/php}``)."""
     modifier = ref.ref.modifier if ref.ref.modifier not in ("length", "indirect") else ""
     word_start = ref.name_end + len(modifier) if modifier else -1
     word_end = ref.end - 1 if modifier and ref.ref.braced else -1
+    word = text[word_start:word_end] if text and 0 <= word_start <= word_end else ""
     return VarRef(ref.name, ref.start, ref.end, ref.name_start, ref.name_end, modifier,
-                  "", word_start, word_end, ref.ref.braced)
+                  word, word_start, word_end, ref.ref.braced)
 
 
 def _line(analysis: Analysis, offset: int) -> int:
@@ -234,7 +236,7 @@ def _escaped(analysis: Analysis, ins: Instruction, ref: DocReference) -> Explana
 def _unknown(analysis: Analysis, ins: Instruction, ref: DocReference,
              builder_fallback: Callable[[VarRef], Explanation]) -> Explanation:
     """Not set by this RUN's shell: ARG/ENV decide, or an earlier RUN set it and it is gone."""
-    out = builder_fallback(as_var_ref(ref))
+    out = builder_fallback(as_var_ref(ref, analysis.text))
     resolution = analysis.scopes.resolve(ref.name, ins)
     if resolution.status in ("env", "arg", "global", "predefined", "proxy"):
         return out
@@ -260,7 +262,7 @@ def _unknown(analysis: Analysis, ins: Instruction, ref: DocReference,
 def _partial(analysis: Analysis, ins: Instruction, ref: DocReference,
              builder_fallback: Callable[[VarRef], Explanation]) -> Explanation:
     """A variable of a RUN too large to analyse whole: ARG/ENV when they set it, else say so."""
-    out = builder_fallback(as_var_ref(ref))
+    out = builder_fallback(as_var_ref(ref, analysis.text))
     if analysis.scopes.resolve(ref.name, ins).status in ("env", "arg", "global", "predefined", "proxy"):
         return out
     out.specifics = [s for s in out.specifics if not s.startswith("Not set by this Dockerfile")]

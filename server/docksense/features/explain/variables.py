@@ -61,7 +61,7 @@ def _shell_var_refs(analysis: Analysis, ins: Instruction, covered: set[int],
     if not covered:
         return []
     model = window or run_shell(analysis, ins)
-    return [as_var_ref(ref) for ref in model.references if ref.ref.kind == "expand" and ref.name]
+    return [as_var_ref(ref, analysis.text) for ref in model.references if ref.ref.kind == "expand" and ref.name]
 
 
 def _signs(kb: KnowledgeBase, ref: VarRef, out: list[Explanation]) -> None:
