@@ -218,3 +218,48 @@ def test_grown_doubling_chains_stay_capped(count):
     for definition in analysis.scopes.definitions:
         assert definition.value is TOO_LARGE or len(definition.value) <= 64 * 1024
     check(analysis)
+
+
+def test_class_4_suggestions_for_many_undefined_names(monkeypatch):
+    """3,000 ENV names and 3,000 undefined references (60 KB) compared every pair: minutes."""
+    from docksense.rules.buildkit import suggestions
+
+    calls = [0]
+    original = suggestions.levenshtein
+
+    def counted(a, b, limit):
+        calls[0] += 1
+        return original(a, b, limit)
+
+    monkeypatch.setattr(suggestions, "levenshtein", counted)
+    count = 3000
+    text = ("FROM scratch\nENV " + " ".join(f"V{i}=x" for i in range(count)) + "\nENV "
+            + " ".join(f"A{i}=$U{i}" for i in range(count)) + "\n")
+    analysis = Analysis(text)
+    found = list(RULES["UndefinedVar"].check(analysis))
+    assert len(found) == count
+    assert "did you mean $V17?" in found[17].message
+    assert calls[0] < 40 * count  # a handful of verified candidates per name, not 3,000
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(st.lists(st.text("ab_1", min_size=1, max_size=7), max_size=90),
+       st.lists(st.text("ab_1", min_size=1, max_size=7), min_size=1, max_size=10))
+def test_indexed_suggestions_agree_with_buildkits_search(defined, queries):
+    from docksense.analysis.values import Layer
+    from docksense.rules.buildkit.common import suggest
+    from docksense.rules.buildkit.suggestions import Suggester
+
+    base, seq = Layer(), 0
+    for name in defined[: len(defined) // 2]:
+        seq += 1
+        base.set(name, seq, "x")
+    layer = Layer(base)
+    for name in defined[len(defined) // 2:]:
+        seq += 1
+        layer.set(name, seq, "x")
+    suggester = Suggester()
+    for index, name in enumerate(queries):
+        before = index * 7 % (seq + 2)
+        expected = suggest(name, [n for n, _ in layer.names(before)])
+        assert suggester.suggest(name, layer, before, size_hint=10 ** 6) == expected

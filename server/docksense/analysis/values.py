@@ -69,6 +69,19 @@ class Layer:
             layer = layer.parent
         return MISSING, False
 
+    def own_names(self) -> list[tuple[str, int]]:
+        """``(name, sequence number of its first value)`` of this layer, in insertion order."""
+        return [(name, seqs[0]) for name, seqs in self._seqs.items()]
+
+    def chain(self) -> list["Layer"]:
+        """This layer and the layers it continues, nearest first."""
+        out: list[Layer] = []
+        layer: Optional[Layer] = self
+        while layer is not None:
+            out.append(layer)
+            layer = layer.parent
+        return out
+
     def names(self, before: Optional[int] = None) -> Iterator[tuple[str, bool]]:
         """``(name, inherited)`` of every name visible before ``before``, each once, in the
         order a copied dict would hold them: the oldest base's names first."""

@@ -17,7 +17,8 @@ from ...syntax.variables import find_variables
 from ..context import knowledge_of
 from ..model import Edit, Finding, Fix
 from ..registry import rule
-from .common import FAMILY, SEVERITY, finding, keyword_casing, suggest
+from .common import FAMILY, SEVERITY, finding, keyword_casing
+from .suggestions import Suggester
 
 
 @rule("UndefinedVar", family=FAMILY, severity=SEVERITY,
@@ -27,15 +28,19 @@ def check_undefined_var(analysis) -> Iterator[Finding]:
     build = analysis.build
     image_env: Optional[frozenset[str]] = None
     index: dict[int, tuple[list[VarRef], list[int]]] = {}  # per instruction: references by start
+    suggester = Suggester()
+    sizes: dict[int, int] = {}  # per environment layer: how many names it holds (an upper bound)
     for step in build.steps:
         ins = step.instruction
         for use in step.uses:
             if not use.undefined:
                 continue
-            env_names = use.env_names()
             refs: Optional[dict[str, VarRef]] = None
+            size = sizes.get(id(use.env))
+            if size is None and use.env is not None:
+                size = sizes[id(use.env)] = sum(len(level.own_names()) for level in use.env.chain())
             for name in use.undefined:
-                suggestion = suggest(name, env_names)
+                suggestion = suggester.suggest(name, use.env, use.before, size or 0)
                 if not step.stage.env_known:
                     if image_env is None:
                         image_env = _image_env_names(analysis)
