@@ -175,6 +175,26 @@ def document_summary(client: StdioClient, uri: str, legend: dict[str, Any], line
     return out
 
 
+def _document_totals(client: StdioClient, uri: str, legend: dict[str, Any], line_count: int,
+                     counts: Counter) -> None:
+    """Add up what the document methods give for one file."""
+    doc = {"textDocument": {"uri": uri}}
+    symbols, _, _ = client.request("textDocument/documentSymbol", doc)
+    counts["files with a nested outline"] += int(any(item.get("children") for item in symbols or []))
+    folds, _, _ = client.request("textDocument/foldingRange", doc)
+    counts["folding ranges"] += len(folds or [])
+    tokens, error, _ = client.request("textDocument/semanticTokens/full", doc)
+    data = (tokens or {}).get("data", []) if not error else []
+    types = len(legend.get("tokenTypes", []))
+    counts["semantic tokens"] += len(data) // 5
+    counts["tokens typed outside the legend"] += sum(1 for i in range(3, len(data), 5) if data[i] >= types)
+    links, _, _ = client.request("textDocument/documentLink", doc)
+    counts["links"] += len(links or [])
+    hints, error, _ = client.request("textDocument/inlayHint", {
+        **doc, "range": {"start": {"line": 0, "character": 0}, "end": {"line": line_count, "character": 0}}})
+    counts["inlay hints"] += 0 if error else len(hints or [])
+
+
 def main() -> int:
     verbose = "--verbose" in sys.argv
     count = 40
@@ -191,10 +211,13 @@ def main() -> int:
         servers[name] = client
     tallies: dict[str, Counter] = defaultdict(Counter)
     samples: dict[str, list[str]] = defaultdict(list)
+    totals: dict[str, Counter] = defaultdict(Counter)
     try:
         for uri, text in documents:
             for client in servers.values():
                 client.open(uri, text)
+            for name, client in servers.items():
+                _document_totals(client, uri, legends[name], text.count("\n") + 1, totals[name])
             for line, character, what in questions(text):
                 for label, (method, reduce) in POSITION_METHODS.items():
                     ours = reduce(*ask(servers["docksense"], method, uri, line, character))
@@ -223,6 +246,9 @@ def main() -> int:
             print(f"{label}:")
             for line in lines[: 200 if verbose else 12]:
                 print(line)
+        print(f"\nDocument methods over all {len(documents)} documents:")
+        for name, counts in totals.items():
+            print(f"  {name}: " + ", ".join(f"{key} {value}" for key, value in sorted(counts.items())))
         print("\nDocument methods on the defects file:")
         uri, text = documents[0]
         for name, client in servers.items():

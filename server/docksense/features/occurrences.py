@@ -234,7 +234,11 @@ class _Builder:
             return None
         if not model.pieces:
             return None
+        # most scripts set no variable of their own: then every $NAME is the environment's
+        if not any(variables.definitions for _, variables in model.pieces):
+            return None
         declared: dict[int, Occurrence] = {}
+        names: set[str] = set()
         for number, (piece, variables) in enumerate(model.pieces):
             for definition in variables.definitions:
                 start, end = piece.to_doc(definition.start, definition.end)
@@ -243,24 +247,24 @@ class _Builder:
                 key = ("shell", ins.start, number, definition.shell, definition.name)
                 item = Occurrence(VARIABLE, definition.name, start, end, True, ins, key, stage_index=stage_index)
                 declared[id(definition)] = item
+                names.add(definition.name)
                 self.items.append(item)
-        pieces = {id(piece): number for number, (piece, _) in enumerate(model.pieces)}
-        by_name_start = {found.name_start: found for found in model.references}
-        return by_name_start, declared, pieces
+        return _ShellIndex(model, declared, names)
 
-    def _shell_use(self, shell, ins: Instruction, stage_index: int, ref) -> bool:
+    def _shell_use(self, shell: "_ShellIndex", ins: Instruction, stage_index: int, ref) -> bool:
         """Record ``ref`` as a use of a shell variable when the script sets it; False otherwise."""
-        by_name_start, declared, pieces = shell
-        found = by_name_start.get(ref.name_start)
+        if ref.name not in shell.names:
+            return False
+        found = shell.reference(ref.name_start)
         if found is None or found.name != ref.name:
             return False
         resolution = found.resolve()
         definition = resolution.definition
         if resolution.status not in self._SHELL_STATUSES or definition is None:
             return False
-        number = pieces.get(id(found.piece), 0)
+        number = shell.piece_number(found.piece)
         key = ("shell", ins.start, number, definition.shell, ref.name)
-        target = declared.get(id(definition)) if resolution.status in ("set", "inherited") else None
+        target = shell.declared.get(id(definition)) if resolution.status in ("set", "inherited") else None
         self.items.append(Occurrence(VARIABLE, ref.name, ref.name_start, ref.name_end, False, ins, key, target,
                                      stage_index=stage_index, hit_start=ref.start))
         return True
@@ -329,6 +333,25 @@ class _Builder:
                     lead = len(line) - len(line.lstrip("\t"))
                     self.items.append(Occurrence(HEREDOC, doc.name, doc.terminator_start + lead,
                                                  doc.terminator_end, False, ins, key, declaration))
+
+
+class _ShellIndex:
+    """One instruction's shell model, indexed for the lookups above (references on demand)."""
+
+    def __init__(self, model, declared: dict[int, Occurrence], names: set[str]):
+        self.model = model
+        self.declared = declared
+        self.names = names
+        self._by_name_start: Optional[dict[int, object]] = None
+        self._pieces = {id(piece): number for number, (piece, _) in enumerate(model.pieces)}
+
+    def reference(self, name_start: int):
+        if self._by_name_start is None:
+            self._by_name_start = {found.name_start: found for found in self.model.references}
+        return self._by_name_start.get(name_start)
+
+    def piece_number(self, piece: object) -> int:
+        return self._pieces.get(id(piece), 0)
 
 
 def _root(definition):
