@@ -105,8 +105,44 @@ def _register_subcommands(commands: argparse._SubParsersAction) -> None:
         importlib.import_module(f".{name}", __package__).register(commands)
 
 
+def _one_line(text: object, limit: int = 300) -> str:
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+class _OneLineLog(logging.Handler):
+    """Log records as one line each on stderr, never a traceback; remembers whether any
+    record reported an internal failure (a logged exception), which makes the exit status 3:
+    a command whose rules or analyses broke did not check everything and must not say so."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.failures: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = _one_line(record.getMessage())
+            if record.exc_info and record.exc_info[1] is not None:
+                exc = record.exc_info[1]
+                self.failures.append(f"{message} ({exc.__class__.__name__}: {_one_line(exc, 160)})")
+                return  # summed up in one line when the command ends
+            elif record.levelno >= logging.ERROR:
+                message = f"error: {message}"
+            else:
+                message = f"warning: {message}"
+            print(f"docksense: {message}", file=sys.stderr)
+        except Exception:  # logging must never be the thing that fails
+            pass
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = build_parser()
+    """Run one command. Exit status: 0 success, 1 findings/refusals, 2 usage or unreadable
+    input, 3 an internal error (a bug), always reported in one line, never a traceback."""
+    try:
+        parser = build_parser()
+    except Exception as exc:  # a broken subcommand module is a bug, still one line
+        print(f"docksense: internal error: {exc.__class__.__name__}: {_one_line(exc)}", file=sys.stderr)
+        return 3
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse already printed a one-line usage error
@@ -114,8 +150,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help(sys.stderr)
         return 2
+    log_handler = _OneLineLog()
+    root = logging.getLogger()
+    root.handlers[:] = [log_handler]  # ``serve`` installs its own handler in place of this one
     try:
-        return int(args.run(args) or 0)
+        status = int(args.run(args) or 0)
     except CliError as exc:
         print(f"docksense: {exc}", file=sys.stderr)
         return exc.status
@@ -123,9 +162,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
-    except Exception as exc:  # a bug: still one line, no traceback
-        print(f"docksense: internal error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+    except Exception as exc:  # a bug (RecursionError, MemoryError included): one line, no traceback
+        print(f"docksense: internal error: {exc.__class__.__name__}: {_one_line(exc)}", file=sys.stderr)
         return 3
+    if log_handler.failures and status in (0, 1):
+        failures = log_handler.failures
+        more = f" and {len(failures) - 1} more" if len(failures) > 1 else ""
+        print(f"docksense: internal error: {failures[0]}{more}; the result is incomplete, "
+              "please report this file", file=sys.stderr)
+        return 3
+    return status
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 import attrs
 
 from ..syntax import Flag, Instruction, Word
+from ..syntax.numbers import parse_int_bounded, parse_signed_int_bounded
 from ..syntax.words import unquote
 from .context import computed_once
 from .model import Edit, Finding, Fix
@@ -195,7 +196,7 @@ def parse_go_duration(text: str) -> Optional[int]:
         i = 0
         while i < len(s) and "0" <= s[i] <= "9":
             i += 1
-        whole = int(s[:i]) if i else 0
+        whole = (parse_int_bounded(s[:i]) or 0) if i else 0  # TOO_LARGE past 40 digits
         had_whole = i > 0
         s = s[i:]
         fraction, scale, had_fraction = 0, 1, False
@@ -206,7 +207,8 @@ def parse_go_duration(text: str) -> Optional[int]:
                 i += 1
             had_fraction = i > 0
             if i:
-                fraction, scale = int(s[:i]), 10 ** i
+                digits = s[:min(i, 30)]  # as Go, digits past the precision are dropped
+                fraction, scale = int(digits), 10 ** len(digits)
             s = s[i:]
         if not had_whole and not had_fraction:
             return None
@@ -231,7 +233,9 @@ def parse_go_int(text: str, bits: int) -> Optional[int]:
     """Go ``strconv.ParseInt(text, 10, bits)``: optional sign, decimal digits, in range."""
     if not _INTEGER.fullmatch(text):
         return None
-    value = int(text)
+    value = parse_signed_int_bounded(text)  # ASCII digits, bounded length
+    if value is None:
+        return None
     limit = 1 << (bits - 1)
     return value if -limit <= value < limit else None
 
@@ -281,13 +285,13 @@ def _port_range(text: str) -> tuple[Optional[str], int, int]:
     problem = _port_number(start)
     if problem:
         return f"invalid start port '{start}': {problem}", 0, 0
-    low = int(start)
+    low = parse_go_int(start, 64) or 0
     if not dash or start == end:
         return None, low, low
     problem = _port_number(end)
     if problem:
         return f"invalid end port '{end}': {problem}", 0, 0
-    high = int(end)
+    high = parse_go_int(end, 64) or 0
     if high < low:
         return f"invalid port range: {text}", 0, 0
     return None, low, high
@@ -373,7 +377,7 @@ _SYMBOLIC_MODE = re.compile(r"[augo]*(?:[-+=][rstwXxugo]*)+(?:,[augo]*(?:[-+=][r
 def chmod_problem(value: str) -> Optional[str]:
     """Why BuildKit refuses a ``--chmod`` value (octal up to 7777 or a symbolic mode)."""
     if value and "0" <= value[0] <= "9":
-        if not _OCTAL.fullmatch(value) or int(value, 8) > 0o7777:
+        if not _OCTAL.fullmatch(value) or (parse_int_bounded(value, 8) or 0) > 0o7777:
             return f"invalid chmod parameter: '{value}'. it should be octal string and between 0 and 07777"
         return None
     if not _SYMBOLIC_MODE.fullmatch(value):
@@ -480,7 +484,7 @@ def parse_mount(value: str) -> MountSpec:
             if variable:
                 continue
             base = 8 if key == "mode" else 10
-            if not (_OCTAL if base == 8 else _DECIMAL).fullmatch(val) or int(val, base) >= 1 << 32:
+            if not (_OCTAL if base == 8 else _DECIMAL).fullmatch(val) or (parse_int_bounded(val, base) or 0) >= 1 << 32:
                 spec.problems.append(f"invalid value {val} for {key}")
         elif key == "env":
             continue
@@ -875,10 +879,10 @@ class _Pass:
         if stage is None:
             return
         if _INTEGER.fullmatch(value):
-            index = int(value)
+            index = parse_signed_int_bounded(value) or 0
             count = len(self.analysis.stages)
             if index < 0 or index >= count:
-                self.add("InvalidFlagValue", ins, f"invalid stage index {index}: the file has {count} "
+                self.add("InvalidFlagValue", ins, f"invalid stage index {value if len(value) < 24 else value[:20] + '...'}: the file has {count} "
                          f"stage{'s' if count != 1 else ''}", flag.value_start, flag.value_end)
             elif index >= stage:
                 self._forward(ins, flag, value, index, stage)
