@@ -13,7 +13,8 @@ For each LSP method, p50/p95 in milliseconds of
   already built but whose feature memos are empty (the feature's own cost);
 * ``edit+req``: over stdio, a ``didChange`` (one byte appended to a comment) followed by the
   request: parse, analysis, feature and JSON on the wire: what a user waits for after typing;
-* ``repeat``: over stdio, the same request again on the unchanged version.
+* ``repeat``: over stdio, the same request again on the unchanged version;
+* the same two for rcjsuen's server, for the methods it has (it validates after each change).
 
 Diagnostics are switched off in the server for the stdio figures, so that the push after each
 edit (measured by ``bench/bench.py``) does not queue in front of the timed request.
@@ -31,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "server"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lsp_stdio import DOCKSENSE, StdioClient  # noqa: E402
+from lsp_stdio import DOCKSENSE, RCJSUEN, StdioClient  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 URI = "file:///tmp/docksense-bench/Dockerfile"
@@ -81,7 +82,7 @@ def fmt(samples: list[float]) -> str:
         return "-"
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    return f"p50 {statistics.median(ordered):7.2f}  p95 {p95:7.2f}"
+    return f"{statistics.median(ordered):7.1f} /{p95:7.1f}"
 
 
 def positions(text: str, count: int = 20):
@@ -172,26 +173,34 @@ def in_process(text: str, repeat: int) -> dict[str, list[float]]:
 
 
 # -- over stdio -----------------------------------------------------------------------------------
-def over_stdio(text: str, repeat: int) -> dict[str, tuple[list[float], list[float]]]:
-    client = StdioClient([sys.executable, *DOCKSENSE[1:]], cwd=str(ROOT / "server"))
+def over_stdio(text: str, repeat: int, command: list[str] | None = None) -> dict[str, tuple[list[float], list[float]]]:
+    """Per method: (edit+request samples, repeated-request samples); a method the server does
+    not support is left out."""
+    ours = command is None
+    client = StdioClient(command or [sys.executable, *DOCKSENSE[1:]], cwd=str(ROOT / "server"))
     try:
-        client.initialize({"diagnostics": {"enable": False}})
+        client.initialize({"diagnostics": {"enable": False}} if ours else None)
         version = 1
         client.open(URI, text, version)
         table = methods(positions(text), text.count("\n") + 1)
         # warm the server (imports, knowledge base) before timing
-        for _, method, params in table:
-            client.request(method, params(0))
+        supported = set()
+        for label, method, params in table:
+            _, error, _ = client.request(method, params(0))
+            if not error or error.get("code") == -32803:
+                supported.add(label)
         out = {}
         current = text
         for label, method, params in table:
+            if label not in supported:
+                continue
             edited, repeated = [], []
             for i in range(repeat):
                 version += 1
                 current = current + ("#" if i % 2 == 0 else "")  # a changed version, same positions
                 client.change(URI, current if current.endswith("\n") else current + "\n", version)
                 result, error, ms = client.request(method, params(i))
-                if error and error.get("code") != -32803:  # RequestFailed: a refusal is an answer
+                if error and error.get("code") != -32803 and ours:  # RequestFailed: a refusal is an answer
                     raise RuntimeError(f"{method}: {error}")
                 edited.append(ms)
                 _, _, ms = client.request(method, params(i))
@@ -205,15 +214,20 @@ def over_stdio(text: str, repeat: int) -> dict[str, tuple[list[float], list[floa
 def main() -> int:
     quick = "--quick" in sys.argv
     repeat = 8 if quick else 25
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus; {repeat} samples per figure, milliseconds")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus; {repeat} samples per figure; "
+          f"each figure is p50 / p95 in milliseconds; load average {os.getloadavg()[0]:.1f}")
     for name, text in (("corpus", corpus_file()), ("synthetic", synthetic_file())):
         print(f"\n== {name} file: {text.count(chr(10))} lines, {len(text):,} bytes")
         local = in_process(text, repeat)
         remote = over_stdio(text, repeat)
-        print(f"{'method':34} {'feature (in process)':24} {'edit+req (stdio)':24} {'repeat (stdio)':24}")
+        theirs = over_stdio(text, repeat, RCJSUEN) if Path(RCJSUEN[1]).is_file() else {}
+        print(f"{'method':30} {'feature (in process)':22} {'edit+req (stdio)':22} {'repeat (stdio)':22} "
+              f"{'rcjsuen edit+req':22} {'rcjsuen repeat':22}")
         for label in list(remote) + [k for k in local if k not in remote]:
             edited, repeated = remote.get(label, ([], []))
-            print(f"{label:34} {fmt(local.get(label, [])):24} {fmt(edited):24} {fmt(repeated):24}")
+            their_edited, their_repeated = theirs.get(label, ([], []))
+            print(f"{label:30} {fmt(local.get(label, [])):22} {fmt(edited):22} {fmt(repeated):22} "
+                  f"{fmt(their_edited):22} {fmt(their_repeated):22}")
     return 0
 
 
