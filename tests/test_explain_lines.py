@@ -269,7 +269,7 @@ def test_flask_env_is_corrected():
 
 def test_health_check_comment_without_healthcheck():
     why = explain("FROM debian:12\n# add curl for healthcheck\nRUN apt-get install -y curl\n")[3].why
-    assert "add curl for healthcheck" in why and "no HEALTHCHECK that runs curl" in why
+    assert "add curl for healthcheck" in why and "no HEALTHCHECK that runs it" in why
     served = explain("FROM debian:12\n# add curl for healthcheck\nRUN apt-get install -y curl\nHEALTHCHECK CMD curl -f http://x/\n")[3].why
     assert "no HEALTHCHECK" not in served
 

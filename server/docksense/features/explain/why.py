@@ -27,9 +27,11 @@ def why(ctx: LineContext, ins: Instruction, with_comment: bool = True) -> tuple[
     if specific is not None:
         sentences.extend(specific(ctx, target))
     sentences = [text for _, text in idioms[:MAX_IDIOMS]] + sentences
-    comment = _comment(ctx, ins)
-    if comment and with_comment:
-        sentences.append(comment)
+    quote, note = _comment(ctx, ins)
+    if quote and with_comment:
+        sentences.append(quote)
+    if note:
+        sentences.append(note)
     if ins.trigger is not None:
         sentences.insert(0, "ONBUILD defers it to the builds that use this image as their base.")
     return " ".join(_dedupe(sentences)), [ident for ident, _ in idioms[:MAX_IDIOMS]]
@@ -39,19 +41,19 @@ def _dedupe(items: list[str]) -> list[str]:
     return list(dict.fromkeys(s for s in items if s))
 
 
-def _comment(ctx: LineContext, ins: Instruction) -> str:
+def _comment(ctx: LineContext, ins: Instruction) -> tuple[str, str]:
+    """The comment above, quoted, and what the rest of the file says about it."""
     text = ctx.comment_above(ins)
     if not text:
-        return ""
-    if len(text) > 160:
-        text = text[:157].rsplit(" ", 1)[0] + "…"
-    out = f"The comment above says: “{md.escape(text)}”."
+        return "", ""
+    quote = text if len(text) <= 160 else text[:157].rsplit(" ", 1)[0] + "…"
     facts = ctx.facts(ins)
+    note = ""
     if re.search(r"health\s*-?check", text, re.IGNORECASE) and "curl" in facts.provides and not any(
             l.kind == "installs-used-by" and l.subject == "curl" for l in facts.links):
-        out += (" This file has no HEALTHCHECK that runs curl, so the check is expected to be defined where the "
-                "container runs (e.g. a Compose `healthcheck:`).")
-    return out
+        note = ("The comment above ties curl to a health check, but this file has no HEALTHCHECK that runs it: "
+                "the check is expected where the container runs (e.g. a Compose `healthcheck:`).")
+    return f"The comment above says: “{md.escape(quote)}”.", note
 
 
 def _links(facts: LineFacts, kind: str) -> list:
