@@ -330,3 +330,32 @@ def test_random_half_typed_input_is_explained_without_error():
         analysis = Analysis(text)
         explain_markdown(analysis, KB, "x")
         explain_json(analysis, KB)
+
+
+def test_hover_without_a_line_lead_still_answers(monkeypatch):
+    """A failure in the line composer costs the reader the lead, never the hover."""
+    from lsprotocol import types
+
+    from docksense.features import hover as hover_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("composer bug")
+
+    monkeypatch.setattr(hover_module, "explain_line", broken)
+    result = hover_module.hover(Analysis("FROM alpine:3.20\nRUN apk add --no-cache curl\n"), KB, types.Position(1, 1))
+    assert result is not None and result.contents.value.startswith("**`RUN`** · instruction")
+
+
+def test_hover_on_a_keyword_leads_with_purpose_and_why():
+    from lsprotocol import types
+
+    from docksense.features.hover import hover
+
+    text = "FROM alpine:3.20\nRUN apk add --no-cache curl\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\n"
+    value = hover(Analysis(text), KB, types.Position(1, 0)).contents.value
+    lead, _, general = value.partition("\n\n---\n\n")
+    assert lead.startswith("**Purpose:** Installs `curl` without keeping the package index.")
+    assert "`curl` is needed by the HEALTHCHECK on line 3" in lead
+    assert general.startswith("**`RUN`** · instruction") and "**Purpose:**" not in general
+    concise = hover(Analysis(text), KB, types.Position(1, 0), detail="concise").contents.value
+    assert concise.startswith("**Purpose:**") and "**Lines:**" not in concise
