@@ -14,41 +14,11 @@ from pathlib import Path
 
 from docksense.knowledge import KnowledgeBase
 from docksense.rules import RULES
+from docksense.rules.docs_page import page
 from docksense.rules.shellcheck import is_shellcheck_code
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "rules"
-
-
-def page(name: str, kb: KnowledgeBase) -> str:
-    rule = RULES[name]
-    entry = kb.get("rule", name)
-    if entry is None:
-        raise SystemExit(f"rule {name} has no knowledge page (knowledge/rules/{name}.toml)")
-    lines = [f"# {name}", "", entry.summary.strip(), ""]
-    facts = [f"family `{rule.family}`", f"default severity `{rule.severity}`"]
-    if rule.aliases:
-        facts.append("hadolint " + ", ".join(f"`{a}`" for a in rule.aliases))
-    if rule.fixable:
-        facts.append("quick fix available")
-    if rule.experimental:
-        facts.append("experimental (off unless enabled)")
-    lines += ["*" + "; ".join(facts) + "*", ""]
-    lines += ["## What it flags", "", " ".join(entry.purpose.split()), ""]
-    lines += ["## Why it matters", "", " ".join(entry.why.split()), ""]
-    if entry.fix:
-        lines += ["## How to fix", "", " ".join(entry.fix.split()), ""]
-    if entry.bad.strip():
-        lines += ["## Example", "", "Flagged:", "", "```dockerfile", entry.bad.strip("\n"), "```", ""]
-    if entry.good.strip():
-        lines += ["Fixed:", "", "```dockerfile", entry.good.strip("\n"), "```", ""]
-    lines += ["## Silencing it", "",
-              f"`# check=skip={name}` at the top of the file (or on the line above one instruction)"
-              + (f", `# hadolint ignore={rule.aliases[0]}`" if rule.aliases else "")
-              + f", or the setting `docksense.rules.severity` = `{{\"{name}\": \"off\"}}`.", ""]
-    if entry.docs:
-        lines += [f"More: <{entry.docs}>", ""]
-    return "\n".join(lines)
 
 
 def index(kb: KnowledgeBase) -> str:

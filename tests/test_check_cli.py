@@ -59,7 +59,7 @@ def write(path: Path, text: str) -> Path:
 def test_text_format_and_error_exit(project, check):
     write(project / "Dockerfile", "from alpine\nENV ONLYKEY\n")
     status, out, err = check("Dockerfile")
-    assert status == 1 and err == ""
+    assert status == 1 and err == "docksense: 2 problems (1 error, 1 warning) in 1 file checked\n"
     assert out.splitlines() == [
         "Dockerfile:1:1: warning ZzCasing: Write FROM",
         "Dockerfile:2:5: error MissingValue: ENV must have two arguments. Write it as name=value.",
@@ -82,7 +82,7 @@ def test_fail_level_info_counts_information(project, check):
 
 def test_clean_file_exits_zero_without_output(project, check):
     write(project / "Dockerfile", "FROM alpine\n")
-    assert check("Dockerfile") == (0, "", "")
+    assert check("Dockerfile") == (0, "", "docksense: no problems in 1 file checked\n")
 
 
 def test_hadolint_failure_threshold_is_the_default_fail_level(project, check):
@@ -224,7 +224,7 @@ def test_fix_rewrites_in_place_then_reports_what_remains(project, check):
     # a second run has nothing left to fix and leaves the file alone
     before = path.stat().st_mtime_ns
     status2, out2, err2 = check("--fix", "Dockerfile")
-    assert (status2, out2, err2) == (status, out, "")
+    assert (status2, out2) == (status, out) and "applied" not in err2
     assert path.stat().st_mtime_ns == before
 
 
@@ -289,3 +289,76 @@ def test_bad_knowledge_dir_is_exit_2(project, check):
 def test_bad_option_is_exit_2(project, check):
     assert check("--format", "xml")[0] == 2
     assert check("--fail-level", "fatal")[0] == 2
+
+
+# -- issue 12, item 6: what CI relies on -------------------------------------------------------------
+def test_every_common_naming_is_found_and_gitignored_paths_are_not(project, check):
+    names = ["Dockerfile", "Dockerfile.dev", "Dockerfile-dev", "api.Dockerfile", "api.dockerfile", "dockerfile",
+             "Containerfile", "Containerfile.dev", "web.Containerfile", "sub/Dockerfile"]
+    for name in names + ["build/Dockerfile", "vendor/x/Dockerfile", "keep/Dockerfile.tmp", "keep/Dockerfile.ok",
+                         "notes.md", "Dockerfile.dockerignore"]:
+        write(project / name, "FROM alpine:3.20\n")
+    write(project / ".gitignore", "# generated\nbuild/\n/vendor\nkeep/*.tmp\n")
+    status, out, err = check("--format", "json")
+    assert status == 0
+    assert err.strip().endswith(f"in {len(names) + 1} files checked")
+    write(project / "keep" / ".gitignore", "!Dockerfile.tmp\n")
+    assert check()[2].strip().endswith(f"in {len(names) + 2} files checked")
+
+
+def test_a_folder_without_dockerfiles_is_exit_2(project, check):
+    (project / "empty").mkdir()
+    write(project / "empty" / "README.md", "hi\n")
+    status, out, err = check("empty")
+    assert status == 2 and out == ""
+    assert err.splitlines() == ["docksense: no Dockerfiles found under empty"]
+
+
+def test_select_ignore_and_min_severity(project, check):
+    write(project / "Dockerfile", "from alpine\nENV ONLYKEY\nRUN apt-get x\n")
+    rules = lambda out: sorted({line.split(": ")[1].split()[1] for line in out.splitlines()})  # noqa: E731
+    everything = rules(check("Dockerfile")[1])
+    assert "ZzCasing" in everything and "MissingValue" in everything and APT in everything
+    assert rules(check("--select", "ZzCasing", "Dockerfile")[1]) == ["ZzCasing"]
+    assert rules(check("--select", "DL9001", "Dockerfile")[1]) == [APT]  # a code
+    assert "ZzCasing" not in rules(check("--ignore", "ZzCasing,DL9001", "Dockerfile")[1])
+    assert rules(check("--min-severity", "error", "Dockerfile")[1]) == ["MissingValue"]
+    status, out, err = check("--select", "NoSuchRule", "Dockerfile")
+    assert status == 2 and err.strip() == "docksense: --select NoSuchRule: no such rule, code or family"
+
+
+def test_statistics_counts_per_rule(project, check):
+    write(project / "Dockerfile", "from alpine\nrun apt-get x\nRUN apt-get y\n")
+    status, out, err = check("--statistics", "Dockerfile")
+    lines = out.splitlines()
+    assert lines[0].split()[:2] == ["2", "ZzCasing"] or lines[0].split()[:2] == ["2", APT]
+    assert "problems" in err
+
+
+def test_a_file_docksense_fails_on_is_never_a_success(project, check, monkeypatch):
+    from docksense import check_command
+
+    write(project / "Dockerfile", "FROM alpine:3.20\n")
+
+    def broken(*args, **kwargs):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(check_command, "run_rules", broken)
+    status, out, err = check("Dockerfile")
+    assert status == 3 and "Traceback" not in err
+    assert "docksense: Dockerfile: internal error (ValueError: boom)" in err.splitlines()
+
+
+def test_a_failing_rule_makes_the_run_fail(project, check):
+    from docksense.rules.registry import RULES as registry, rule
+
+    @rule("ZzBroken", family="practice", severity="warning", summary="always raises")
+    def broken(analysis):
+        raise RuntimeError("bug")
+
+    try:
+        write(project / "Dockerfile", "FROM alpine:3.20\n")
+        status, out, err = check("Dockerfile")
+        assert status == 3 and "internal error in ZzBroken" in err
+    finally:
+        registry.pop("ZzBroken", None)

@@ -1,51 +1,55 @@
 """``docksense check``: lint Dockerfiles from the command line or CI.
 
 ``docksense check [PATH...] [--format text|json|sarif|github] [--fix] [--fail-level LEVEL]
-[--knowledge DIR]`` lints each file given, every Dockerfile below each folder given
-(``Dockerfile``, ``Dockerfile.*``, ``*.Dockerfile``, ``*.dockerfile``, ``Containerfile``;
-``.git`` and ``node_modules`` are not entered), the current folder when no path is given,
-or stdin for ``-``.
+[--select RULES] [--ignore RULES] [--min-severity LEVEL] [--statistics] [--knowledge DIR]``
+lints each file given, every Dockerfile below each folder given (every common naming, see
+:mod:`.check_discovery`; ``.git``, ``node_modules`` and ``.gitignore``d paths are not
+entered), the current folder when no path is given, or stdin for ``-``.
 
-Exit status: 1 when a finding is at or above the fail level, 0 otherwise, 2 for bad usage or
-a path that cannot be read (one line on stderr, never a traceback). The fail level is
-``--fail-level``, else the ``failure-threshold`` of the ``.hadolint.yaml`` that applies to
-the file, else ``error``; ``no-fail: true`` in that file means the file never fails the run.
+``--select`` / ``--ignore`` take rule names, hadolint or ShellCheck codes and family names
+(comma-separated, repeatable); ``--min-severity`` drops findings below a severity. A summary
+line (problems by severity, files checked) closes every run on stderr, so stdout stays
+machine-readable; ``--statistics`` prints one line per rule with its count instead of the
+findings.
 
-Output formats: ``text`` (``path:line:col: severity Rule: message``, 1-based, columns in
-characters), ``json`` (LSP-style 0-based ranges in UTF-16 units, with the fix), ``sarif``
-(SARIF 2.1.0 as code-scanning services read it) and ``github`` (workflow commands that
-annotate a pull request). ``--fix`` first rewrites each file with its safe fixes, then
-reports what is left.
+Exit status: 1 when a finding is at or above the fail level, 0 otherwise; 2 for bad usage,
+a path that cannot be read, or folders holding no Dockerfile ("no Dockerfiles found under
+DIR": a CI job that checks nothing must not pass); 3 when docksense itself failed on a file
+(a bug): that file was not fully checked, so the run does not pass. Every error is one line
+on stderr, never a traceback. The fail level is ``--fail-level``, else the
+``failure-threshold`` of the ``.hadolint.yaml`` that applies to the file, else ``error``;
+``no-fail: true`` in that file means the file never fails the run. ``--fix`` first rewrites
+each file with its safe fixes, then reports what is left.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
+import logging
 import sys
-from fnmatch import fnmatchcase
-from pathlib import Path, PurePath
-from typing import Any, Optional
+from collections import Counter
+from pathlib import Path
+from typing import Optional
 
 import attrs
 
-from . import __version__
 from .analysis import Analysis
+from .check_discovery import PATTERNS, SKIP_DIRS, STDIN, discover, is_dockerfile
+from .check_formats import FORMATTERS, _display, _gh_data, _gh_property, sarif_document
 from .features.code_actions import fix_all
-from .features.positions import to_range
-from .rules import RULES, Finding, RuleConfig, run_rules
+from .rules import RULES, Finding, RuleConfig, canonical, run_rules
 from .rules.hadolint_config import config_for
 from .rules.model import SEVERITY_ORDER
 
-FORMATS = ("text", "json", "sarif", "github")
+__all__ = ["PATTERNS", "SKIP_DIRS", "Checked", "_gh_data", "_gh_property", "check_one", "discover",
+           "is_dockerfile", "register", "run", "sarif_document"]
+
+FORMATS = tuple(FORMATTERS)
 FAIL_LEVELS = ("error", "warning", "info", "hint", "none")
+SEVERITIES = ("error", "warning", "info", "hint")
 _LEVEL_RANK = {"error": 3, "warning": 2, "info": 1, "hint": 0}
-SKIP_DIRS = frozenset({".git", "node_modules"})
-PATTERNS = ("Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile", "Containerfile")
-INFORMATION_URI = "https://github.com/docksense/docksense"
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-STDIN = "-"
+_FAMILIES = ("syntax", "buildkit", "practice", "shellcheck", "eol")
+INTERNAL_ERROR = 3
 
 
 @attrs.define
@@ -57,52 +61,7 @@ class Checked:
     findings: list[Finding]
     fail_level: str
     fixed: int = 0
-
-
-def is_dockerfile(name: str) -> bool:
-    """Whether a file name looks like a Dockerfile (``Dockerfile.dockerignore`` does not)."""
-    if name.endswith(".dockerignore"):
-        return False
-    return any(fnmatchcase(name, pattern) for pattern in PATTERNS)
-
-
-def discover(paths: list[str]) -> list[str]:
-    """The files to lint, in a stable order; a missing path is a usage error."""
-    from .cli_io import CliError
-
-    out: list[str] = []
-    seen: set[str] = set()
-    for raw in paths or ["."]:
-        if raw == STDIN:
-            if STDIN not in seen:
-                out.append(STDIN)
-                seen.add(STDIN)
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            for dirpath, dirnames, filenames in os.walk(path, onerror=_walk_error):
-                dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
-                for filename in sorted(filenames):
-                    if is_dockerfile(filename):
-                        found = os.path.join(dirpath, filename)
-                        key = os.path.normpath(os.path.abspath(found))
-                        if key not in seen:
-                            seen.add(key)
-                            out.append(os.path.normpath(found))
-        elif path.exists():
-            key = os.path.normpath(os.path.abspath(raw))
-            if key not in seen:
-                seen.add(key)
-                out.append(raw)
-        else:
-            raise CliError(f"{raw}: no such file or directory")
-    return out
-
-
-def _walk_error(error: OSError) -> None:
-    from .cli_io import CliError
-
-    raise CliError(f"{error.filename}: cannot read ({error.strerror or error})")
+    failed_rules: list[str] = attrs.Factory(list)  # rules that raised: the file is not fully checked
 
 
 def _fail_level(option: Optional[str], path: Optional[Path], search_from: Optional[Path]) -> str:
@@ -125,198 +84,122 @@ def fails(finding: Finding, level: str) -> bool:
     return rank >= _LEVEL_RANK[level]
 
 
+class _RuleFailures(logging.Handler):
+    """Collects the rules the engine reports as failed (it logs and goes on with the others)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.failed: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg == "rule %s failed" and record.args:
+            self.failed.append(str(record.args[0]))
+
+
 def check_one(name: str, text: str, path: Optional[Path], config: RuleConfig, fix: bool,
               fail_option: Optional[str]) -> tuple[Checked, Optional[str]]:
     """Lint one text; with ``fix``, returns the fixed text to write back too."""
-    analysis = Analysis(text, path)
-    fixed_text: Optional[str] = None
-    applied = 0
-    if fix:
-        new_text, applied = fix_all(analysis, config)
-        if applied and new_text != text:
-            fixed_text = new_text
-            analysis = Analysis(new_text, path)
-    findings = run_rules(analysis, config)
+    watcher = _RuleFailures()
+    engine_log = logging.getLogger("docksense.rules.engine")
+    engine_log.addHandler(watcher)
+    try:
+        analysis = Analysis(text, path)
+        fixed_text: Optional[str] = None
+        applied = 0
+        if fix:
+            new_text, applied = fix_all(analysis, config)
+            if applied and new_text != text:
+                fixed_text = new_text
+                analysis = Analysis(new_text, path)
+        del watcher.failed[:]  # what counts is the last, reported run
+        findings = run_rules(analysis, config)
+    finally:
+        engine_log.removeHandler(watcher)
     level = _fail_level(fail_option, path, config.search_from)
-    return Checked(name, analysis, findings, level, applied), fixed_text
+    return Checked(name, analysis, findings, level, applied, sorted(set(watcher.failed))), fixed_text
 
 
-# -- output ---------------------------------------------------------------------------------
-def _display(name: str) -> str:
-    return "<stdin>" if name == STDIN else name
+# -- selecting findings -----------------------------------------------------------------------
+def _names(values: Optional[list[str]]) -> list[str]:
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
 
 
-def _uri(name: str) -> str:
-    """A SARIF artifact location: relative to the working folder with forward slashes."""
-    if name == STDIN:
-        return "stdin"
-    absolute = os.path.abspath(name)
-    try:
-        relative = os.path.relpath(absolute)
-    except ValueError:  # another drive on Windows
-        return Path(absolute).as_uri()
-    if relative.startswith(".."):
-        return Path(absolute).as_uri()
-    return PurePath(relative).as_posix()
+@attrs.frozen
+class Selection:
+    """``--select`` / ``--ignore`` / ``--min-severity``, resolved against the registry."""
+
+    select: frozenset[str] = frozenset()  # rule names and families ("" when nothing selected)
+    ignore: frozenset[str] = frozenset()
+    min_rank: int = 0
+
+    @classmethod
+    def parse(cls, select: Optional[list[str]], ignore: Optional[list[str]],
+              min_severity: Optional[str]) -> "Selection":
+        from .cli_io import CliError
+
+        def resolve(option: str, names: list[str]) -> frozenset[str]:
+            out = set()
+            for name in names:
+                if name in _FAMILIES:
+                    out.add(name)
+                    continue
+                rule = canonical(name)
+                if rule is None and name.upper().startswith("SC") and name[2:].isdigit():
+                    rule = name.upper()  # a ShellCheck code: registered when ShellCheck reports it
+                if rule is None:
+                    raise CliError(f"{option} {name}: no such rule, code or family")
+                out.add(rule)
+            return frozenset(out)
+
+        rank = _LEVEL_RANK[min_severity] if min_severity else 0
+        return cls(resolve("--select", _names(select)), resolve("--ignore", _names(ignore)), rank)
+
+    def _matches(self, names: frozenset[str], finding: Finding) -> bool:
+        rule = RULES.get(finding.rule)
+        family = rule.family if rule is not None else ""
+        return finding.rule in names or family in names
+
+    def keeps(self, finding: Finding) -> bool:
+        if SEVERITY_ORDER.get(finding.severity, 2) < self.min_rank:
+            return False
+        if self.select and not self._matches(self.select, finding):
+            return False
+        return not (self.ignore and self._matches(self.ignore, finding))
+
+    def families(self) -> dict[str, bool]:
+        """Families that need not run at all (a pure speed-up; findings are filtered anyway)."""
+        off = {family: False for family in _FAMILIES if family in self.ignore}
+        if self.select and not any(name.startswith("SC") or name in ("shellcheck", "ShellCheck",
+                                                                      "ShellCheckUnavailable")
+                                   for name in self.select):
+            off["shellcheck"] = False
+        return off
 
 
-def _github_path(name: str) -> str:
-    """A file path for a GitHub annotation: relative to the working folder (the checkout) when
-    inside it, else absolute; forward slashes, never a URI."""
-    if name == STDIN:
-        return "stdin"
-    absolute = os.path.abspath(name)
-    try:
-        relative = os.path.relpath(absolute)
-    except ValueError:
-        return PurePath(absolute).as_posix()
-    return PurePath(absolute if relative.startswith("..") else relative).as_posix()
+# -- what closes the run ------------------------------------------------------------------------
+def summary(results: list[Checked]) -> str:
+    counts = Counter(f.severity for item in results for f in item.findings)
+    total = sum(counts.values())
+    files = len(results)
+    checked = f"{files} file{'s' if files != 1 else ''} checked"
+    if not total:
+        return f"docksense: no problems in {checked}"
+    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 and s != 'information' else ''}"
+             for s in ("error", "warning", "information", "hint") if counts[s]]
+    return f"docksense: {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {checked}"
 
 
-def _one_based(analysis: Analysis, offset: int) -> tuple[int, int]:
-    line, column = analysis.lines.position(offset, "utf-32")
-    return line + 1, column + 1
-
-
-def _range_json(analysis: Analysis, start: int, end: int) -> dict[str, Any]:
-    r = to_range(analysis.lines, start, end, "utf-16")
-    return {
-        "start": {"line": r.start.line, "character": r.start.character},
-        "end": {"line": r.end.line, "character": r.end.character},
-    }
-
-
-def format_text(results: list[Checked]) -> str:
-    out = []
-    for item in results:
-        for f in item.findings:
-            line, column = _one_based(item.analysis, f.start)
-            out.append(f"{_display(item.name)}:{line}:{column}: {f.severity} {f.rule}: {f.message}")
-    return "".join(line + "\n" for line in out)
-
-
-def format_json(results: list[Checked]) -> str:
-    out = []
-    for item in results:
-        for f in item.findings:
-            out.append({
-                "path": _display(item.name),
-                "rule": f.rule,
-                "severity": f.severity,
-                "message": f.message,
-                "range": _range_json(item.analysis, f.start, f.end),
-                "fix": None if f.fix is None else {
-                    "title": f.fix.title,
-                    "preferred": f.fix.preferred,
-                    "safe": f.fix.safe,
-                    "edits": [
-                        {"range": _range_json(item.analysis, e.start, e.end), "newText": e.new_text}
-                        for e in f.fix.edits
-                    ],
-                },
-            })
-    return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
-
-
-_SARIF_LEVEL = {"error": "error", "warning": "warning", "information": "note", "hint": "note"}
-
-
-def sarif_document(results: list[Checked]) -> dict[str, Any]:
-    """SARIF 2.1.0: every registered rule in ``tool.driver.rules``, one result per finding."""
-    rules = sorted(RULES.values(), key=lambda r: r.name)
-    index = {r.name: i for i, r in enumerate(rules)}
-    descriptors = []
-    for r in rules:
-        descriptor: dict[str, Any] = {
-            "id": r.name,
-            "name": r.name,
-            "shortDescription": {"text": r.summary or r.name},
-            "defaultConfiguration": {"level": _SARIF_LEVEL.get(r.severity, "warning")},
-            "properties": {"family": r.family, "tags": [r.family]},
-        }
-        if r.docs_url:
-            descriptor["helpUri"] = r.docs_url
-        if r.aliases:
-            descriptor["properties"]["aliases"] = list(r.aliases)
-        descriptors.append(descriptor)
-    sarif_results = []
-    for item in results:
-        for f in item.findings:
-            start_line, start_col = _sarif_position(item.analysis, f.start)
-            end_line, end_col = _sarif_position(item.analysis, max(f.start, f.end))
-            result: dict[str, Any] = {
-                "ruleId": f.rule,
-                "level": _SARIF_LEVEL.get(f.severity, "warning"),
-                "message": {"text": f.message},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": _uri(item.name)},
-                        "region": {
-                            "startLine": start_line,
-                            "startColumn": start_col,
-                            "endLine": end_line,
-                            "endColumn": end_col,
-                        },
-                    }
-                }],
-            }
-            if f.rule in index:
-                result["ruleIndex"] = index[f.rule]
-            sarif_results.append(result)
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "docksense",
-                "version": __version__,
-                "semanticVersion": __version__,
-                "informationUri": INFORMATION_URI,
-                "rules": descriptors,
-            }},
-            "columnKind": "utf16CodeUnits",
-            "results": sarif_results,
-        }],
-    }
-
-
-def _sarif_position(analysis: Analysis, offset: int) -> tuple[int, int]:
-    line, character = analysis.lines.position(offset, "utf-16")
-    return line + 1, character + 1
-
-
-def format_sarif(results: list[Checked]) -> str:
-    return json.dumps(sarif_document(results), indent=2, ensure_ascii=False) + "\n"
-
-
-_GITHUB_COMMAND = {"error": "error", "warning": "warning", "information": "notice", "hint": "notice"}
-
-
-def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_property(text: str) -> str:
-    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def format_github(results: list[Checked]) -> str:
-    """GitHub Actions workflow commands: one annotation per finding."""
-    out = []
-    for item in results:
-        for f in item.findings:
-            line, column = _one_based(item.analysis, f.start)
-            end_line, end_column = _one_based(item.analysis, max(f.start, f.end))
-            name = _github_path(item.name)
-            command = _GITHUB_COMMAND.get(f.severity, "warning")
-            out.append(
-                f"::{command} file={_gh_property(name)},line={line},col={column},"
-                f"endLine={end_line},endColumn={end_column},title={_gh_property(f.rule)}::{_gh_data(f.message)}"
-            )
-    return "".join(line + "\n" for line in out)
-
-
-FORMATTERS = {"text": format_text, "json": format_json, "sarif": format_sarif, "github": format_github}
+def statistics(results: list[Checked]) -> str:
+    """One line per rule: count, rule, its hadolint code and its default severity."""
+    counts = Counter(f.rule for item in results for f in item.findings)
+    width = max((len(str(n)) for n in counts.values()), default=1)
+    lines = []
+    for rule_name, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        rule = RULES.get(rule_name)
+        code = ",".join(rule.aliases) if rule is not None and rule.aliases else ""
+        summary_text = rule.summary if rule is not None else ""
+        lines.append(f"{count:>{width}}  {rule_name}{f' ({code})' if code else ''}  {summary_text}".rstrip())
+    return "".join(line + "\n" for line in lines)
 
 
 # -- the command ------------------------------------------------------------------------------
@@ -333,29 +216,59 @@ def run(args: argparse.Namespace) -> int:
                 raise CliError(f"--knowledge {folder}: not a directory")
             roots.append(Path(folder))
         knowledge = KnowledgeBase(roots)
-    names = discover(list(args.paths))
+    selection = Selection.parse(args.select, args.ignore, args.min_severity)
+    names, empty = discover(list(args.paths), _walk_error)
+    if not names:
+        where = ", ".join(empty) if empty else "."
+        raise CliError(f"no Dockerfiles found under {where}")
     if args.fix and STDIN in names:
         raise CliError("--fix cannot rewrite stdin; give file paths")
     sources = [(name, read_source(name)) for name in names]  # every read error before output
     cwd = Path.cwd()
-    config = RuleConfig(search_from=cwd, knowledge=knowledge)
+    config = RuleConfig(search_from=cwd, knowledge=knowledge, families=selection.families())
     results: list[Checked] = []
+    broken: list[str] = []
     for name, text in sources:
         path = None if name == STDIN else Path(name).absolute()
-        checked, fixed_text = check_one(name, text, path, config, args.fix, args.fail_level)
+        try:
+            checked, fixed_text = check_one(name, text, path, config, args.fix, args.fail_level)
+        except RecursionError:
+            broken.append(f"{_display(name)}: nested too deeply to analyse")
+            continue
+        except Exception as exc:  # a docksense bug: report it in one line, never pass the file
+            broken.append(f"{_display(name)}: internal error ({type(exc).__name__}: {exc})")
+            continue
+        if checked.failed_rules:
+            broken.append(f"{_display(name)}: internal error in {', '.join(checked.failed_rules)}; "
+                          "the file was not fully checked")
         if fixed_text is not None and path is not None:
             try:
                 path.write_bytes(fixed_text.encode("utf-8", "surrogateescape"))
             except OSError as exc:
                 raise CliError(f"{name}: cannot write ({exc.strerror or exc})")
             print(f"docksense: {name}: applied {checked.fixed} fix(es)", file=sys.stderr)
+        checked.findings = [f for f in checked.findings if selection.keeps(f)]
         results.append(checked)
     if knowledge is not None:
         for problem in knowledge.problems:
             print(f"docksense: warning: {problem}", file=sys.stderr)
-    write_stdout(FORMATTERS[args.format](results))
+    if args.statistics and args.format == "text":
+        write_stdout(statistics(results))
+    else:
+        write_stdout(FORMATTERS[args.format](results))
+    for line in broken:
+        print(f"docksense: {line}", file=sys.stderr)
+    print(summary(results), file=sys.stderr)
+    if broken:
+        return INTERNAL_ERROR
     failed = any(fails(f, item.fail_level) for item in results for f in item.findings)
     return 1 if failed else 0
+
+
+def _walk_error(error: OSError) -> None:
+    from .cli_io import CliError
+
+    raise CliError(f"{error.filename}: cannot read ({error.strerror or error})")
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -372,5 +285,13 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="exit 1 when a finding is at or above this severity "
              "(default: .hadolint.yaml failure-threshold, else error)",
     )
+    parser.add_argument("--select", action="append", metavar="RULES",
+                        help="only these rules, codes (DL3008, SC2086) or families, comma-separated")
+    parser.add_argument("--ignore", action="append", metavar="RULES",
+                        help="not these rules, codes or families, comma-separated")
+    parser.add_argument("--min-severity", choices=SEVERITIES, default=None,
+                        help="leave out findings below this severity")
+    parser.add_argument("--statistics", action="store_true",
+                        help="count the findings per rule instead of listing them (text format)")
     parser.add_argument("--knowledge", action="append", metavar="DIR", help="an extra knowledge directory (repeatable)")
     parser.set_defaults(run=run)

@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Subcommands that live in their own modules, each with a ``register(commands)`` function.
 # Imported only when the parser is built, so ``serve`` does not pay for them.
-_SUBCOMMAND_MODULES: tuple[str, ...] = ("explain_command", "check_command", "format_command")
+_SUBCOMMAND_MODULES: tuple[str, ...] = ("explain_command", "check_command", "format_command", "rule_command")
 
 
 def _register_subcommands(commands: argparse._SubParsersAction) -> None:
