@@ -170,7 +170,8 @@ def _notes(ctx: LineContext, ins: Instruction) -> list[str]:
 
 
 def _options(ctx: LineContext, ins: Instruction) -> list[tuple[str, str]]:
-    """Options that matter on this line, as written with their value, and what each does."""
+    """Options that matter on this line and that the Purpose does not already state, as written
+    with their value, and why they are there."""
     out: list[tuple[str, str]] = []
     for located in ctx.analysis.commands(ins):
         command = located.command
@@ -178,7 +179,8 @@ def _options(ctx: LineContext, ins: Instruction) -> list[tuple[str, str]]:
             continue
         roles = ctx.roles(command)
         for index, role in enumerate(roles):
-            if role.role != "option" or role.part is None or not role.part.why:
+            if role.role != "option" or role.part is None or not role.part.why or role.part.action:
+                # an option with an action is already in the Purpose ("without recommended packages")
                 continue
             shown = role.text
             if role.part.takes_value:
