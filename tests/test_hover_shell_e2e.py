@@ -32,6 +32,11 @@ CASES = {
             ("savedAptMark=", 0, 1, ["shell variable", "Read on line 5"], []),
         ],
     ),
+    "a variable set in the branches of a case": (
+        ("FROM alpine\nRUN case \"$(apk --print-arch)\" in \\\n  x86_64) URL=a ;; \\\n  aarch64) URL=b ;; \\\n"
+        " esac; wget \"$URL\"\n"),
+        [('"$URL"', 0, 2, ["lines 3, 4", "depends on the branch taken"], ["Value here"])],
+    ),
     "a variable from an earlier RUN": (
         "FROM alpine\nRUN tmp=\"$(mktemp -d)\"\nRUN cd \"$tmp\"\n",
         [('"$tmp"', 0, 2, ["Set by the RUN on line 2", "new shell", "empty here"], [])],

@@ -54,6 +54,19 @@ def test_assignments_loops_and_reads_are_definitions():
     assert saved.value_text == '"$(apt-mark showmanual)"'
 
 
+def test_a_value_set_in_branches_depends_on_the_branch():
+    text = ('case "$a" in x) U=1 ;; y) U=2 ;; esac; echo $U; if true; then V=3; fi; echo $V; '
+            'W=1; W=2; echo $W')
+    model = shell_variables(text)
+    out = {}
+    for ref in model.references:
+        res = model.resolve(ref)
+        out[text[ref.start : ref.end]] = (res.status, res.value, res.branch, [d.value for d in res.alternatives])
+    assert out["$U"] == ("set", None, "case", ["1", "2"])
+    assert out["$V"] == ("set", "3", "if", ["3"])
+    assert out["$W"] == ("set", "2", "", [])
+
+
 def test_prefix_assignment_is_for_the_command_environment_only():
     text = "x=1 make $x; X=2 sh -c 'echo $X'"
     found = resolved(text)

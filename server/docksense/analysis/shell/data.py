@@ -180,9 +180,10 @@ class InlineScript:
 @attrs.frozen
 class Binding:
     """A name the shell binds outside a simple command: ``for NAME in WORDS``, ``select``,
-    a function ``NAME() { ... }``.
+    a function ``NAME() { ... }``; also each closed ``if`` and ``case`` (``kind`` and ``name``
+    ``if``/``case``, the scope its whole span), since what they set depends on the branch.
 
-    ``kind`` is ``for``, ``select`` or ``function``; ``start``/``end`` span the name;
+    ``kind`` is ``for``, ``select``, ``function``, ``if`` or ``case``; ``start``/``end`` span the name;
     ``values`` are the words a loop variable takes in turn; ``scope_end`` is where a function's
     body ends (-1 while unknown, e.g. half-typed), ``scope_start`` where it starts.
     """

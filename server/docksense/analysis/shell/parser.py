@@ -309,7 +309,7 @@ class _Parser:
         n = len(toks)
         tok = toks[i]
         if tok[0] == _WORD and tok[3] == "esac" and not tok[4].quoted:
-            frames.pop()
+            self._branch(frames.pop(), tok[2])
             return i + 1
         while i < n:
             tok = toks[i]
@@ -346,7 +346,13 @@ class _Parser:
         for frame in frames[index + (1 if keep else 0) :]:
             if frame.function is not None:
                 frame.function[6] = end
+            self._branch(frame, end)
         del frames[index + (1 if keep else 0) :]
+
+    def _branch(self, frame: _Frame, end: int) -> None:
+        """Record a closed ``if`` or ``case``: what it sets depends on the branch taken."""
+        if frame.kind in ("if", "case"):
+            self.bindings.append([frame.kind, frame.kind, frame.start, frame.end, (), frame.start, end])
 
     # -- emitting --------------------------------------------------------------------------
     def _finish(self, cur: _Builder, frames: list[_Frame], base: str) -> None:

@@ -83,6 +83,10 @@ class ShellResolution:
     status: str
     definition: ShellDefinition | None = None
     value: str | None = None
+    # Set inside an `if`/`case` the reference is outside of: every definition there (the
+    # value depends on the branch taken; ``value`` only when they all agree).
+    alternatives: tuple[ShellDefinition, ...] = attrs.field(default=(), eq=False)
+    branch: str = ""
     script: InlineScript | None = attrs.field(default=None, eq=False)
     function: str = ""
     argument: Word | None = attrs.field(default=None, eq=False)
@@ -105,6 +109,9 @@ class ShellVariables:
         self.scripts = script.scripts
         self._script_starts = [s.start for s in self.scripts]
         self._parents = _parents(self.scripts)
+        self._branches = sorted((b for b in script.bindings if b.kind in ("if", "case")), key=lambda b: b.scope_start)
+        self._branch_starts = [b.scope_start for b in self._branches]
+        self._branch_parents = _parents(self._branches)  # type: ignore[arg-type]
         self.definitions: tuple[ShellDefinition, ...] = tuple(_definitions(self))
         self._by_name: dict[str, list[ShellDefinition]] = {}
         # (name, shell) -> definitions in source order and their starts, for bisection
@@ -172,7 +179,7 @@ class ShellVariables:
         for k in range(index - 1, -1, -1):  # the nearest definition before, skipping prefixes
             found = same[k]
             if found.kind != "prefix":
-                return ShellResolution("set", found, found.value)
+                return self._set(found, ref, same)
             if prefix is None and found.command is not None and found.command.start <= ref.start < found.command.end:
                 prefix = found
             if index - k > 64 and prefix is None:
@@ -204,6 +211,33 @@ class ShellVariables:
             if self.shell_of(command.start) == ref.shell:
                 found = command
         return found
+
+    def _set(self, found: ShellDefinition, ref: ShellRef, same) -> ShellResolution:
+        """``found`` is the last definition before ``ref``; inside an ``if``/``case`` that
+        ``ref`` is outside of, the others in that compound command are alternatives."""
+        branch = self._branch_around(found.start, ref.start)
+        if branch is None:
+            return ShellResolution("set", found, found.value)
+        alternatives = tuple(d for d in same if branch.scope_start <= d.start < branch.scope_end
+                             and d.kind != "prefix")
+        values = {d.value for d in alternatives}
+        value = values.pop() if len(values) == 1 else None
+        return ShellResolution("set", found, value, alternatives=alternatives, branch=branch.kind)
+
+    def _branch_around(self, inside: int, outside: int):
+        """The outermost ``if``/``case`` holding offset ``inside`` but not ``outside``."""
+        # Spans nest or are disjoint: every span holding `inside` is the last one starting before
+        # it or one of that span's ancestors, so a walk up the parents finds them all.
+        index = bisect.bisect_right(self._branch_starts, inside) - 1
+        best = None
+        while index >= 0:
+            branch = self._branches[index]
+            if branch.scope_start <= inside < branch.scope_end:
+                if branch.scope_start <= outside < branch.scope_end:
+                    break
+                best = branch
+            index = self._branch_parents[index]
+        return best
 
     def command_at(self, offset: int) -> SimpleCommand | None:
         """The innermost command whose span holds ``offset`` (the program a literal goes to)."""
@@ -269,16 +303,24 @@ class ShellVariables:
         return sorted(refs.values(), key=lambda r: (r.start, r.end))
 
 
-def _parents(scripts: tuple[InlineScript, ...]) -> list[int]:
-    """For each script (sorted by start), the index of the script around it, or -1."""
+def _parents(spans) -> list[int]:
+    """For each span (sorted by start; scripts, or if/case bindings by their scope), the index
+    of the span around it, or -1."""
     parents: list[int] = []
-    open_scripts: list[int] = []
-    for index, script in enumerate(scripts):
-        while open_scripts and scripts[open_scripts[-1]].end <= script.start:
-            open_scripts.pop()
-        parents.append(open_scripts[-1] if open_scripts else -1)
-        open_scripts.append(index)
+    open_spans: list[int] = []
+    for index, span in enumerate(spans):
+        start = getattr(span, "scope_start", None)
+        start = span.start if start is None else start
+        while open_spans and _end(spans[open_spans[-1]]) <= start:
+            open_spans.pop()
+        parents.append(open_spans[-1] if open_spans else -1)
+        open_spans.append(index)
     return parents
+
+
+def _end(span) -> int:
+    end = getattr(span, "scope_end", None)
+    return span.end if end is None else end
 
 
 def _mapped(ref: ShellRef, script: InlineScript, index: int) -> ShellRef:

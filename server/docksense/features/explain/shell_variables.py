@@ -119,7 +119,12 @@ def _reference(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, ref: Doc
             out.summary = f"The loop variable of the `{found.kind}` loop on {where} of this RUN."
         else:
             out.summary = f"A shell variable: {_KIND_WORDS.get(found.kind, 'set')} on {where} of this RUN."
-        out.specifics.extend(_value_lines(found, resolution.value))
+        if resolution.alternatives:
+            out.summary = _branch_summary(analysis, run or run_shell(analysis, ins), resolution)
+            if resolution.value is not None:
+                out.specifics.append(f"Value when set: {_shown(resolution.value)}.")
+        else:
+            out.specifics.extend(_value_lines(found, resolution.value))
     elif status == "inherited" and found is not None:
         out.summary = (f"A variable of the shell that started this script ({_KIND_WORDS.get(found.kind, 'set')} "
                        f"on {where}), handed over in the environment, so this script sees it.")
@@ -139,6 +144,22 @@ def _reference(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, ref: Doc
     out.specifics.append("Expanded by the shell when the command runs; a shell variable lasts until the end of "
                          "this RUN.")
     return out
+
+
+def _branch_summary(analysis: Analysis, run: RunShell, resolution: ShellResolution) -> str:
+    """Set inside an ``if``/``case``: where, and that the branch taken decides."""
+    lines = []
+    for alternative in resolution.alternatives:
+        located = run.located(alternative)
+        if located is not None:
+            lines.append(str(_line(analysis, located.start)))
+    where = ("line " + lines[0]) if len(lines) == 1 else ("lines " + ", ".join(dict.fromkeys(lines)))
+    article = "an" if resolution.branch == "if" else "a"
+    if len(resolution.alternatives) == 1:
+        return (f"A shell variable set on {where} of this RUN, inside {article} `{resolution.branch}`: set only "
+                "when that branch ran, else it keeps its earlier value (empty if none).")
+    return (f"A shell variable set on {where} of this RUN, in the branches of {article} `{resolution.branch}`: "
+            "its value depends on the branch taken.")
 
 
 def _value_lines(found: ShellDefinition, value: str | None) -> list[str]:
