@@ -30,6 +30,7 @@ def test_default_explains_bundled_example():
     assert "```dockerfile" in text
 
 
+@pytest.mark.shared
 def test_seed_facts_are_all_there_and_flask_env_is_corrected():
     text = explain_markdown(Analysis(read(VOTING / "vote__Dockerfile")), KB, "vote")
     lowered = text.lower()
@@ -41,6 +42,7 @@ def test_seed_facts_are_all_there_and_flask_env_is_corrected():
     assert "FLASK_DEBUG" in text  # the seed's FLASK_ENV is out of date; the explanation says so
 
 
+@pytest.mark.shared
 def test_result_and_worker_dockerfiles():
     result = explain_markdown(Analysis(read(VOTING / "result__Dockerfile")), KB, "result").lower()
     for fact in ["tini", "nodemon", "npm", "cache", "end of life", "/node_modules"]:
@@ -50,6 +52,7 @@ def test_result_and_worker_dockerfiles():
         assert fact in worker, fact
 
 
+@pytest.mark.shared
 def test_json_shape():
     out = run("explain", str(VOTING / "vote__Dockerfile"), "--format", "json")
     data = json.loads(out.stdout)
@@ -77,6 +80,7 @@ def test_syntax_errors_exit_1_after_the_explanation():
     assert "**Purpose:** Installs `curl`" in text and "## Problems" in text
 
 
+@pytest.mark.shared
 def test_concise_keeps_purpose_and_why_only():
     out = run("explain", str(VOTING / "worker__Dockerfile"), "--concise")
     assert out.returncode == 0
@@ -103,6 +107,7 @@ def test_stdin_and_knowledge_pack(tmp_path):
     assert "The team deploy tool." in out.stdout.decode()
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_explains_corpus_files_without_error(path):
     analysis = Analysis(read(path))

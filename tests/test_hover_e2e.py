@@ -165,6 +165,7 @@ async def test_document_text_cannot_inject_markdown(client: LanguageClient):
     assert "](command:" not in value
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("name", ["vote__Dockerfile", "result__Dockerfile", "worker__Dockerfile"])
 async def test_seed_dockerfiles_hovered_part_by_part(client: LanguageClient, name):
     path = CORPUS / "files" / "dockersamples__example-voting-app" / name
