@@ -31,7 +31,8 @@ def read(path: Path) -> str:
 
 def pytest_collection_modifyitems(config, items):
     if not SHARED.is_dir():
-        skip = pytest.mark.skip(reason="../shared is not beside the repository")
+        skip = pytest.mark.skip(reason="needs ../shared (corpus, seed, conformance, reference) beside the "
+                                       "repository; absent here, so skipped")
         for item in items:
             if "shared" in item.keywords:
                 item.add_marker(skip)

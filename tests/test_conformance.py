@@ -12,8 +12,16 @@ from docksense.syntax.dump import dump
 
 from .conftest import CONFORMANCE, read
 
-POSITIVE = sorted(p for p in (CONFORMANCE / "testfiles").iterdir() if p.is_dir())
-NEGATIVE = sorted(p for p in (CONFORMANCE / "testfiles-negative").iterdir() if p.is_dir())
+pytestmark = pytest.mark.shared  # reads ../shared/conformance
+
+
+def _cases(folder: str) -> list:
+    base = CONFORMANCE / folder
+    return sorted(p for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
+
+
+POSITIVE = _cases("testfiles")
+NEGATIVE = _cases("testfiles-negative")
 
 
 def test_all_cases_present():

@@ -13,7 +13,10 @@ from docksense.knowledge import KnowledgeBase
 
 from .conftest import REFERENCE
 
-REF = json.loads(REFERENCE.read_text(encoding="utf-8"))
+pytestmark = pytest.mark.shared  # reads ../shared/reference
+_EMPTY_REFERENCE = {"instructions": {"RUN": {"flags": {"--mount": {"types": {}}}}}, "directives": {},
+                    "predefined_args": {}, "substitution": []}
+REF = json.loads(REFERENCE.read_text(encoding="utf-8")) if REFERENCE.is_file() else _EMPTY_REFERENCE
 KB = KnowledgeBase()
 
 

@@ -24,6 +24,7 @@ def check_everywhere(text: str, step: int = 1) -> None:
             assert explanation.summary or explanation.specifics
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("path", corpus_files()[::4], ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_corpus_hover_everywhere(path):
     text = read(path)

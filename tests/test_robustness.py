@@ -47,10 +47,12 @@ def assert_ranges_inside(tree: Dockerfile) -> None:
                 inside(doc.body_start, doc.body_end)
 
 
+@pytest.mark.shared
 def test_corpus_is_large_enough():
     assert len(CORPUS) >= 1453 + 226
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_corpus_file_parses(path):
     assert_ranges_inside(parse(read(path)))
