@@ -70,7 +70,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"docksense: {message} (see '{self.prog} --help')\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(subcommands: bool = True) -> argparse.ArgumentParser:
+    """The command line; ``subcommands=False`` leaves out the commands that live in their own
+    modules (``check`` imports every rule): ``serve`` answers ``initialize`` sooner without them."""
     parser = _Parser(
         prog="docksense",
         description="A Dockerfile language server that explains every part of a Dockerfile.",
@@ -89,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("file", metavar="FILE", help="a Dockerfile, or - for stdin")
     parse.set_defaults(run=cmd_parse)
 
-    _register_subcommands(commands)
+    if subcommands:
+        _register_subcommands(commands)
     return parser
 
 
@@ -138,8 +141,9 @@ class _OneLineLog(logging.Handler):
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run one command. Exit status: 0 success, 1 findings/refusals, 2 usage or unreadable
     input, 3 an internal error (a bug), always reported in one line, never a traceback."""
+    words = list(sys.argv[1:] if argv is None else argv)
     try:
-        parser = build_parser()
+        parser = build_parser(subcommands=not (words[:1] == ["serve"] and "--help" not in words and "-h" not in words))
     except Exception as exc:  # a broken subcommand module is a bug, still one line
         print(f"docksense: internal error: {exc.__class__.__name__}: {_one_line(exc)}", file=sys.stderr)
         return 3

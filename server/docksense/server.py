@@ -27,11 +27,10 @@ from . import __version__
 from .analysis import AnalysisCache
 from .budget import Lanes, snapshot_of
 from .protocol import DocksenseProtocol, server_cancelled
-from .features.positions import encoding_name
-from .knowledge import KnowledgeBase
 
 if TYPE_CHECKING:
     from .analysis import Analysis
+    from .knowledge import KnowledgeBase
 from .settings import Settings, parse_settings
 
 log = logging.getLogger(__name__)
@@ -65,13 +64,31 @@ class DocksenseServer(LanguageServer):
         self.lanes = Lanes()  # one worker thread per document (see docksense.budget)
         self.settings = Settings()
         self.cache = AnalysisCache()
-        self.kb = KnowledgeBase()
+        self._kb: Optional["KnowledgeBase"] = None  # made on first use (see ``kb``)
+        self._kb_paths: list[Path] = []
+        self._kb_lock = threading.Lock()
         self._pending: dict[str, asyncio.Task[None]] = {}
         self.pull_diagnostics = False
 
     # -- state helpers -----------------------------------------------------------
     @property
+    def kb(self) -> "KnowledgeBase":
+        """The knowledge base of the current settings, made on first use: importing and
+        indexing it is not on the way to the ``initialize`` answer."""
+        kb = self._kb
+        if kb is None:
+            with self._kb_lock:
+                if self._kb is None:
+                    from .knowledge import KnowledgeBase
+
+                    self._kb = KnowledgeBase(self._kb_paths)
+                kb = self._kb
+        return kb
+
+    @property
     def encoding(self) -> str:
+        from .features.positions import encoding_name
+
         try:
             return encoding_name(self.workspace.position_encoding)
         except Exception:
@@ -107,7 +124,9 @@ class DocksenseServer(LanguageServer):
         for message in warnings:
             log.warning(message)
             self.window_log_message(types.LogMessageParams(types.MessageType.Warning, message))
-        self.kb = KnowledgeBase([Path(p).expanduser() for p in self.settings.knowledge.paths])
+        paths = [Path(p).expanduser() for p in self.settings.knowledge.paths]
+        with self._kb_lock:  # read again (packs may have changed on disk), on first use
+            self._kb_paths, self._kb = paths, None
         try:
             self.shellcheck_loop: Optional[asyncio.AbstractEventLoop] = asyncio.get_running_loop()
         except RuntimeError:
@@ -116,11 +135,13 @@ class DocksenseServer(LanguageServer):
 
     def warm_up(self) -> None:
         """Index the whole knowledge base in the background, so that the first hover on a RUN
-        does not pay for reading every command entry; problems in user packs are logged."""
-        kb = self.kb
+        does not pay for reading every command entry; problems in user packs are logged.
+        Started once the current message is answered: during ``initialize`` it would compete
+        with the answer for the interpreter."""
 
         def load() -> None:
             try:
+                kb = self.kb
                 for name in WARM_FEATURES:  # import the rules and features off the critical path
                     feature(name)
                 configure_shellcheck(self)
@@ -130,7 +151,11 @@ class DocksenseServer(LanguageServer):
             except Exception:
                 log.exception("docksense: loading the knowledge base failed")
 
-        threading.Thread(target=load, name="docksense-knowledge", daemon=True).start()
+        thread = threading.Thread(target=load, name="docksense-knowledge", daemon=True)
+        try:
+            asyncio.get_running_loop().call_soon(thread.start)
+        except RuntimeError:  # no event loop (tests, tools): start now
+            thread.start()
 
     def publish(self, uri: str) -> None:
         """Compute and push the diagnostics of ``uri`` (runs in the document's lane)."""
