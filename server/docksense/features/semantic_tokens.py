@@ -88,6 +88,8 @@ class _Collector:
                 if name == "ARG" and pair.key in PLATFORM_ARGS:
                     mods |= READONLY | DEFAULT_LIBRARY
                 out.append((pair.key_start, pair.key_end, kind, mods, _MID))
+                if self.text[pair.key_end:pair.key_end + 1] == "=":
+                    out.append((pair.key_end, pair.key_end + 1, OPERATOR, 0, _MID))
                 if pair.value is not None and pair.value_end > pair.value_start:
                     out.append((pair.value_start, pair.value_end, STRING, 0, _LOW))
         elif name == "EXPOSE":
@@ -97,6 +99,11 @@ class _Collector:
         elif name == "HEALTHCHECK" and ins.words and ins.words[0].text.upper() in ("CMD", "NONE"):
             word = ins.words[0]
             out.append((word.start, word.end, KEYWORD, 0, _MID))
+        elif name in _PATH_INSTRUCTIONS and ins.json is None:
+            for word in ins.words:  # paths, users, signals: values, as the builder reads them
+                if not word.text.startswith("<<"):
+                    out.append((word.start, word.end, STRING, 0, _LOW))
+        self._continuations(ins, out)
         if ins.json is not None:
             for item in ins.json.items:
                 out.append((item.start, item.end, STRING, 0, _LOW))
@@ -110,13 +117,32 @@ class _Collector:
         self._shell(ins, out)
         self._variables(ins, out)
 
+    def _continuations(self, ins: Instruction, out: list[Raw]) -> None:
+        """The escape character that continues a line (``\\`` or the ``# escape=`` one)."""
+        segments = ins.joined.segments
+        if len(segments) < 2:
+            return
+        text, escape = self.text, self.analysis.tree.escape
+        for _, doc_start, length in segments[:-1]:
+            pos = doc_start + length
+            while pos < len(text) and text[pos] in " \t":
+                pos += 1
+            if text[pos:pos + 1] == escape:
+                out.append((pos, pos + 1, OPERATOR, 0, _HIGH))
+
     def _from(self, ins: Instruction, out: list[Raw]) -> None:
         words = ins.words
         if not words:
             return
         image = words[0]
         is_stage = self.builds_on_stage.get(id(ins), False)
-        out.append((image.start, image.end, CLASS if is_stage else TYPE, 0, _MID))
+        if is_stage:
+            out.append((image.start, image.end, CLASS, 0, _MID))
+        else:  # the repository as a type, its :tag or @digest apart
+            cut = _tag_start(image.text)
+            out.append((image.start, image.start + cut, TYPE, 0, _MID))
+            if cut < len(image.text) and image.end - image.start == len(image.text):
+                out.append((image.start + cut, image.end, PROPERTY, 0, _MID))
         if len(words) >= 3 and words[1].text.lower() == "as":
             out.append((words[1].start, words[1].end, KEYWORD, 0, _MID))
             out.append((words[2].start, words[2].end, CLASS, DECLARATION, _MID))
@@ -202,6 +228,17 @@ class _Collector:
 
 
 _ROLE_TYPES = {"command": FUNCTION, "subcommand": METHOD, "option": PARAMETER}
+_PATH_INSTRUCTIONS = frozenset({"COPY", "ADD", "WORKDIR", "VOLUME", "USER", "STOPSIGNAL"})
+
+
+def _tag_start(image: str) -> int:
+    """Where ``:tag`` or ``@digest`` begins in an image reference (its length when neither)."""
+    at = image.find("@")
+    name = image if at < 0 else image[:at]
+    colon = name.rfind(":")
+    if colon > name.rfind("/") and "$" not in name[colon:]:
+        return colon
+    return at if at >= 0 else len(image)
 
 
 _ROLES_CACHE: "OrderedDict[object, Optional[list]]" = OrderedDict()
