@@ -32,6 +32,7 @@ class RpcClient:
         self._messages: "queue.Queue[dict[str, Any]]" = queue.Queue()
         self._next_id = 0
         self.notifications: list[dict[str, Any]] = []
+        self._responses: dict[str, dict[str, Any]] = {}
         self.stderr_lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=self._read_stderr, daemon=True).start()
@@ -88,7 +89,10 @@ class RpcClient:
     def wait_for(self, msg_id: Any, timeout: float = 30.0) -> dict[str, Any]:
         """The response to ``msg_id``; answers the server's own requests with null meanwhile."""
         deadline = time.monotonic() + timeout
+        key = json.dumps(msg_id)
         while True:
+            if key in self._responses:
+                return self._responses.pop(key)
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError(f"no response to request {msg_id!r} within {timeout} s")
@@ -102,8 +106,7 @@ class RpcClient:
             if "method" in message:
                 self.notifications.append(message)
                 continue
-            if message.get("id") == msg_id:
-                return message
+            self._responses[json.dumps(message.get("id"))] = message  # kept for its own wait_for
 
     def request(self, method: str, params: Any = None, timeout: float = 30.0) -> dict[str, Any]:
         return self.wait_for(self.request_async(method, params), timeout)
