@@ -270,3 +270,14 @@ def test_cli_bad_indent_is_a_usage_error(tmp_path):
     (tmp_path / "Dockerfile").write_text("FROM a\n")
     result = _run("--indent", "0", str(tmp_path))
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_pre_commit_format_hook_selects_what_the_check_hook_selects():
+    import yaml
+
+    from .conftest import ROOT
+
+    hooks = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    fmt_hook, check_hook = hooks["docksense-format"], hooks["docksense-check"]
+    assert fmt_hook["entry"] == "docksense format" and fmt_hook["language"] == "python"
+    assert (fmt_hook["files"], fmt_hook["exclude"]) == (check_hook["files"], check_hook["exclude"])

@@ -70,13 +70,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _files(paths: list[str]) -> list[str]:
-    from .check_command import discover
+    from .check_discovery import discover
 
-    files = discover(list(paths))
+    files, empty = discover(list(paths), _walk_error)
     if not files:
-        where = ", ".join(paths) if paths else "."
+        where = ", ".join(empty) if empty else "."
         raise CliError(f"no Dockerfiles found under {where}")
     return files
+
+
+def _walk_error(error: OSError) -> None:
+    raise CliError(f"{error.filename}: cannot read ({error.strerror or error})")
 
 
 def _write(name: str, text: str) -> None:
