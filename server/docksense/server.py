@@ -219,7 +219,12 @@ def configure_shellcheck(ls: "DocksenseServer") -> None:
         if loop is not None and not loop.is_closed():
             loop.call_soon_threadsafe(guarded_call, ls.diagnostics_changed, None)
 
-    configure(ls.settings.shellcheck.enable, ls.settings.shellcheck.path, wait=0, on_ready=ready)
+    try:  # a ShellCheck shipped inside the workspace is never run
+        avoid = tuple(to_fs_path(folder.uri) or "" for folder in ls.workspace.folders.values())
+    except Exception:
+        avoid = ()
+    configure(ls.settings.shellcheck.enable, ls.settings.shellcheck.path, wait=0, on_ready=ready,
+              avoid=tuple(a for a in avoid if a))
 
 
 def guarded_call(function: Callable[..., T], default: T, *args: Any) -> T:

@@ -61,23 +61,36 @@ def _neutral_cwd() -> str:
     return tempfile.gettempdir()
 
 
-def find_shellcheck(configured: str = "") -> Optional[str]:
-    """The executable to run, or None when there is none (the caller says how to get one)."""
+def _inside(path: str, roots: tuple[str, ...]) -> bool:
+    try:
+        real = os.path.realpath(path)
+        return any(os.path.commonpath([real, os.path.realpath(root)]) == os.path.realpath(root) for root in roots)
+    except (OSError, ValueError):
+        return False
+
+
+def find_shellcheck(configured: str = "", avoid: tuple[str, ...] = ()) -> Optional[str]:
+    """The executable to run, or None when there is none (the caller says how to get one).
+
+    ``avoid``: folders (the workspace) whose executables are never run, whatever the setting
+    or PATH says: opening a repository must not run a program it ships.
+    """
+    key = configured + "\0" + "\0".join(avoid)
     with _lock:
-        if configured in _found:
-            return _found[configured]
+        if key in _found:
+            return _found[key]
     found: Optional[str] = None
     if configured:
         path = Path(os.path.expanduser(configured))
-        if path.is_absolute() and _runnable(path) and _works(str(path)):
+        if path.is_absolute() and _runnable(path) and not _inside(str(path), avoid) and _works(str(path)):
             found = str(path)
     else:
         for candidate in (_beside_python(), _on_path()):
-            if candidate and _works(candidate):
+            if candidate and not _inside(candidate, avoid) and _works(candidate):
                 found = candidate
                 break
     with _lock:
-        _found[configured] = found
+        _found[key] = found
     return found
 
 

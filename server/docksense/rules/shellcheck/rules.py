@@ -46,20 +46,19 @@ class Options:
     wait: Optional[float] = None
     # called (from a worker thread) when verdicts computed in the background are ready
     on_ready: Optional[Callable[[], None]] = None
+    # folders whose executables are never run (the workspace folders)
+    avoid: tuple[str, ...] = ()
 
 
 OPTIONS = Options()
 
 
 def configure(enable: bool = True, path: str = "", wait: Optional[float] = None,
-              on_ready: Optional[Callable[[], None]] = None) -> None:
-    """Set how ShellCheck runs (the server: ``wait=0`` and an ``on_ready`` that refreshes)."""
+              on_ready: Optional[Callable[[], None]] = None, avoid: tuple[str, ...] = ()) -> None:
+    """Set how ShellCheck runs (the server: ``wait=0``, an ``on_ready`` that refreshes, and
+    the workspace folders to ``avoid``)."""
     global OPTIONS
-    if path != OPTIONS.path:
-        from .executable import forget
-
-        forget()
-    OPTIONS = Options(enable, path, wait, on_ready)
+    OPTIONS = Options(enable, path, wait, on_ready, tuple(avoid))
 
 
 def is_shellcheck_code(name: str) -> bool:
@@ -112,7 +111,7 @@ def _pass(analysis: "Analysis") -> _Pass:
     if options.enable:
         scripts = computed_once(analysis, "shellcheck.scripts", lambda: scripts_of(analysis))
         if scripts:
-            executable = find_shellcheck(options.path)
+            executable = find_shellcheck(options.path, options.avoid)
             if executable is None:
                 found = _Pass(False, scripts, {})
             else:
