@@ -127,7 +127,10 @@ def docksense_findings(path: Path, config: RuleConfig) -> list[tuple[str, int]]:
     out = []
     for finding in run_rules(analysis, config):
         entry = RULES.get(finding.rule)
-        if entry is None or not entry.aliases:
+        if entry is None:
+            continue
+        shellcheck_code = entry.family == "shellcheck" and finding.rule.startswith("SC")
+        if not entry.aliases and not shellcheck_code:
             continue
         ins = analysis.tree.instruction_at(finding.start)
         top = ins
@@ -139,7 +142,7 @@ def docksense_findings(path: Path, config: RuleConfig) -> list[tuple[str, int]]:
             line = top.line + 1
         else:
             line = text.count("\n", 0, finding.start) + 1
-        codes = entry.aliases
+        codes = (finding.rule,) if shellcheck_code else entry.aliases
         if finding.rule in _BY_INSTRUCTION:
             code = _BY_INSTRUCTION[finding.rule].get(top.name if top is not None else "")
             codes = (code,) if code else ()
@@ -200,7 +203,7 @@ def compare(files: list[Path], hadolint: dict[str, list[dict]], codes: Iterable[
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--examples", type=int, default=3, help="disagreements listed per code and side")
-    parser.add_argument("--codes", default="", help="comma-separated hadolint codes (default: all aliased)")
+    parser.add_argument("--codes", default="", help="comma-separated hadolint or ShellCheck codes (default: every DL code a rule carries)")
     parser.add_argument("--hadolint", default=shutil.which("hadolint") or "hadolint")
     parser.add_argument("--no-cache", action="store_true", help="re-run hadolint on every file")
     args = parser.parse_args()
