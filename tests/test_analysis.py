@@ -97,6 +97,7 @@ COPY . .
 ARG MODE=release
 RUN --mount=type=cache,target=/c$MODE make
 FROM build AS test
+RUN --mount=type=bind,from=BUILD,target=/b true
 WORKDIR sub
 COPY --from=build /srv/app /out
 COPY --from=0 a b/
@@ -121,6 +122,8 @@ def test_build_model_records_what_buildkit_does():
     assert build.step(ins[6]).destination == "/srv/app"
     mount = build.step(ins[8]).uses_of("mount")[0]
     assert mount.value == "type=cache,target=/crelease" and mount.expansion.matched == {"MODE": None}
+    assert build.step(ins[8]).from_stage is None and build.step(ins[10]).from_stage == 0  # RUN --mount from=
+    ins = ins[:10] + ins[11:]  # the rest as before the RUN --mount line
     # the child stage starts from its base's state
     assert build.step(ins[10]).workdir == "/srv/app" and build.step(ins[10]).workdir_set
     assert build.step(ins[11]).workdir == "/srv/app/sub"
@@ -138,7 +141,7 @@ def test_scope_views_for_completion_and_definition():
     ins = a.tree.instructions
     scope = a.scopes.scope_before(ins[8])
     assert list(scope.env) == ["APP"] and list(scope.args) == ["MODE"] and "BASE" in scope.global_args
-    child = a.scopes.scope_before(ins[14])
+    child = a.scopes.scope_before(ins[15])
     assert list(child.env) == ["APP"] and child.env["APP"].inherited is not None and not child.args
     assert set(a.scopes.visible(ins[8])) == {"APP", "MODE"}
     assert a.scopes.visible(ins[8])["APP"].status == "env"

@@ -17,6 +17,7 @@ linter does; the predefined platform ARGs take the values of a ``linux/amd64`` b
 
 from __future__ import annotations
 
+import csv
 import posixpath
 from functools import cached_property
 from typing import Optional
@@ -100,7 +101,8 @@ class Step:
     workdir: Optional[str] = None  # the working directory before it ("/" by default; None: unknown)
     user: Optional[str] = None  # the USER in effect before it (None: the base image's)
     shell_set: bool = False  # an exec-form SHELL ran before, in this stage or a base stage
-    from_stage: Optional[int] = None  # COPY --from= / the stage it names (None: an image or unknown)
+    from_stage: Optional[int] = None  # the stage COPY --from= (or RUN --mount from=) names
+    #                                    (None: none, an image, or unknown)
     destination: Optional[str] = None  # COPY/ADD destination resolved against WORKDIR (None: unknown)
 
     def uses_of(self, *roles: str) -> list[Use]:
@@ -348,7 +350,10 @@ class BuildModel:
     def _run(self, ins: Instruction, st: _State, step: Step) -> None:
         for flag in ins.flags:
             if flag.name.lower() == "mount" and flag.value is not None:
-                self._use(step, st, "mount", flag.value, flag.value_start, flag.value_end)
+                use = self._use(step, st, "mount", flag.value, flag.value_start, flag.value_end)
+                source = _mount_from(use.value) if use.value is not None else None
+                if source is not None and step.from_stage is None:
+                    step.from_stage = self.stage_named(source, st.info.index)
 
     def _shell(self, ins: Instruction, st: _State, step: Step) -> None:
         if ins.form == "exec":
@@ -418,6 +423,21 @@ class BuildModel:
         else:
             st.workdir = posixpath.normpath(posixpath.join(st.workdir, path))
         st.workdir_set = True
+
+
+def _mount_from(spec: str) -> Optional[str]:
+    """The ``from=`` of a ``--mount`` spec (fields are comma-separated CSV, as BuildKit reads them)."""
+    if len(spec) > 4096 or "from" not in spec.lower():
+        return None
+    try:
+        fields = next(csv.reader([spec]))
+    except (csv.Error, StopIteration):
+        return None
+    for field in fields:
+        key, sep, value = field.partition("=")
+        if sep and key.strip().lower() == "from":
+            return value.strip()
+    return None
 
 
 def _stage_os(info: StageInfo) -> Optional[bool]:
