@@ -7,6 +7,11 @@ from lsprotocol import types
 from docksense.analysis import Analysis
 
 
+# Settings for end-to-end tests of the features: a request budget no loaded CI machine reaches,
+# so a cold first request is answered in full rather than with the budget's empty default.
+GENEROUS = {"limits": {"requestBudgetMs": 60000}}
+
+
 def pos(text: str, needle: str, nth: int = 0, delta: int = 0) -> types.Position:
     """The UTF-16 position of the ``nth`` occurrence of ``needle`` (plus ``delta`` characters)."""
     index = -1

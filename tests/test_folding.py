@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest_lsp
+from docksense.features import folding
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities
 
-from docksense.features import folding
-
-from .feature_helpers import analyse
+from .feature_helpers import GENEROUS, analyse
 from .lsp_helpers import SERVER, open_doc
 
 URI = "file:///tmp/docksense-folding/Dockerfile"
@@ -77,7 +76,8 @@ def test_crlf_and_unterminated_heredoc():
 
 @pytest_lsp.fixture(config=SERVER)
 async def client(lsp_client: LanguageClient):
-    await lsp_client.initialize_session(types.InitializeParams(capabilities=client_capabilities("visual-studio-code")))
+    await lsp_client.initialize_session(types.InitializeParams(capabilities=client_capabilities("visual-studio-code"),
+                             initialization_options=GENEROUS))
     yield
     await lsp_client.shutdown_session()
 

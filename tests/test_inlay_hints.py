@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest_lsp
+from docksense.features import inlay_hints
+from docksense.settings import InlayHintSettings
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities
 
-from docksense.features import inlay_hints
-from docksense.settings import InlayHintSettings
-
-from .feature_helpers import analyse, pos, tdi
+from .feature_helpers import GENEROUS, analyse, pos, tdi
 from .lsp_helpers import SERVER, open_doc
 
 URI = "file:///tmp/docksense-hints/Dockerfile"
@@ -100,7 +99,7 @@ def test_long_values_are_shortened():
 async def client(lsp_client: LanguageClient):
     await lsp_client.initialize_session(types.InitializeParams(
         capabilities=client_capabilities("visual-studio-code"),
-        initialization_options={"inlayHints": {"copyDestinations": False}}))
+        initialization_options={**GENEROUS, "inlayHints": {"copyDestinations": False}}))
     yield
     await lsp_client.shutdown_session()
 

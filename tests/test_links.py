@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 import pytest_lsp
+from docksense.features import links
+from docksense.rules import RULES
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities
 
-from docksense.features import links
-from docksense.rules import RULES
-
-from .feature_helpers import analyse, snippet, tdi
+from .feature_helpers import GENEROUS, analyse, snippet, tdi
 from .lsp_helpers import SERVER, open_doc
 
 URI = "file:///tmp/docksense-links/Dockerfile"
@@ -89,7 +88,8 @@ def test_no_links_in_half_typed_files():
 
 @pytest_lsp.fixture(config=SERVER)
 async def client(lsp_client: LanguageClient):
-    await lsp_client.initialize_session(types.InitializeParams(capabilities=client_capabilities("visual-studio-code")))
+    await lsp_client.initialize_session(types.InitializeParams(capabilities=client_capabilities("visual-studio-code"),
+                             initialization_options=GENEROUS))
     yield
     await lsp_client.shutdown_session()
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 import pytest_lsp
+from docksense.features import navigation
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities
 
-from docksense.features import navigation
-
-from .feature_helpers import analyse, pos, snippet, span, tdi
+from .feature_helpers import GENEROUS, analyse, pos, snippet, span, tdi
 from .lsp_helpers import SERVER, open_doc
 
 URI = "file:///tmp/docksense-nav/Dockerfile"
@@ -169,7 +168,8 @@ def test_crlf_and_utf16_positions():
 # -- end to end ---------------------------------------------------------------------------------------
 @pytest_lsp.fixture(config=SERVER)
 async def client(lsp_client: LanguageClient):
-    await lsp_client.initialize_session(types.InitializeParams(capabilities=client_capabilities("visual-studio-code")))
+    await lsp_client.initialize_session(types.InitializeParams(capabilities=client_capabilities("visual-studio-code"),
+                             initialization_options=GENEROUS))
     yield
     await lsp_client.shutdown_session()
 
@@ -195,7 +195,8 @@ async def test_definition_references_and_highlight_end_to_end(client: LanguageCl
 async def switched_off(lsp_client: LanguageClient):
     await lsp_client.initialize_session(types.InitializeParams(
         capabilities=client_capabilities("visual-studio-code"),
-        initialization_options={"features": {"definition": False, "references": False, "documentHighlight": False}},
+        initialization_options={**GENEROUS, "features": {"definition": False, "references": False,
+                                                       "documentHighlight": False}},
     ))
     yield
     await lsp_client.shutdown_session()

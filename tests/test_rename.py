@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 import pytest_lsp
+from docksense.features import rename as rename_feature
+from docksense.features.rename import Refusal
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities
 
-from docksense.features import rename as rename_feature
-from docksense.features.rename import Refusal
-
-from .feature_helpers import analyse, pos, tdi
+from .feature_helpers import GENEROUS, analyse, pos, tdi
 from .lsp_helpers import SERVER, open_doc
 
 URI = "file:///tmp/docksense-rename/Dockerfile"
@@ -151,7 +150,8 @@ def test_document_changes_carry_the_version():
 @pytest_lsp.fixture(config=SERVER)
 async def client(lsp_client: LanguageClient):
     lsp_client.init_result = await lsp_client.initialize_session(
-        types.InitializeParams(capabilities=client_capabilities("visual-studio-code")))
+        types.InitializeParams(capabilities=client_capabilities("visual-studio-code"),
+                             initialization_options=GENEROUS))
     yield
     await lsp_client.shutdown_session()
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pytest
 import pytest_lsp
-from lsprotocol import types
-from pytest_lsp import LanguageClient, client_capabilities
-
 from docksense.analysis import Analysis
 from docksense.features import semantic_tokens as st
 from docksense.knowledge import KnowledgeBase
+from lsprotocol import types
+from pytest_lsp import LanguageClient, client_capabilities
 
 from .conftest import corpus_files, read
-from .feature_helpers import analyse, tdi
+from .feature_helpers import GENEROUS, analyse, tdi
 from .lsp_helpers import SERVER, open_doc
 
 URI = "file:///tmp/docksense-tokens/Dockerfile"
@@ -199,7 +198,8 @@ def test_corpus_tokens_are_well_formed():
 @pytest_lsp.fixture(config=SERVER)
 async def client(lsp_client: LanguageClient):
     lsp_client.init_result = await lsp_client.initialize_session(
-        types.InitializeParams(capabilities=client_capabilities("visual-studio-code")))
+        types.InitializeParams(capabilities=client_capabilities("visual-studio-code"),
+                             initialization_options=GENEROUS))
     yield
     await lsp_client.shutdown_session()
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest_lsp
+from docksense.features import symbols
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities
 
-from docksense.features import symbols
-
-from .feature_helpers import analyse
+from .feature_helpers import GENEROUS, analyse
 from .lsp_helpers import SERVER, open_doc
 
 URI = "file:///tmp/docksense-symbols/Dockerfile"
@@ -104,7 +103,8 @@ def test_half_typed_and_empty_files():
 # -- end to end ---------------------------------------------------------------------------------------
 @pytest_lsp.fixture(config=SERVER)
 async def client(lsp_client: LanguageClient):
-    await lsp_client.initialize_session(types.InitializeParams(capabilities=client_capabilities("visual-studio-code")))
+    await lsp_client.initialize_session(types.InitializeParams(capabilities=client_capabilities("visual-studio-code"),
+                             initialization_options=GENEROUS))
     yield
     await lsp_client.shutdown_session()
 
@@ -126,7 +126,7 @@ async def old_client(lsp_client: LanguageClient):
     capabilities.text_document.document_symbol.hierarchical_document_symbol_support = False
     await lsp_client.initialize_session(types.InitializeParams(
         capabilities=capabilities,
-        initialization_options={"features": {"workspaceSymbols": False}}))
+        initialization_options={**GENEROUS, "features": {"workspaceSymbols": False}}))
     yield
     await lsp_client.shutdown_session()
 
