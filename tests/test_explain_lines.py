@@ -359,3 +359,12 @@ def test_hover_on_a_keyword_leads_with_purpose_and_why():
     assert general.startswith("**`RUN`** · instruction") and "**Purpose:**" not in general
     concise = hover(Analysis(text), KB, types.Position(1, 0), detail="concise").contents.value
     assert concise.startswith("**Purpose:**") and "**Lines:**" not in concise
+
+
+def test_destinations_and_workdir_follow_the_build_model():
+    lines = explain("FROM node:22\nENV APP=/srv/app\nWORKDIR $APP\nCOPY package.json ./\n"
+                    "FROM golang:1.23\nCOPY . .\n")
+    assert lines[3].purpose.startswith("Sets the working directory to /srv/app ($APP, created if missing)")
+    assert "into /srv/app/" in lines[4].purpose
+    # golang's image config is not known offline: its working directory is not guessed
+    assert "into . in the base image's working directory" in lines[6].purpose

@@ -298,7 +298,7 @@ def _copy(ctx: LineContext, ins: Instruction) -> str:
     if len(words) < 2 or dest_word is None:
         return f"{ins.name.capitalize()}s files (incomplete: no destination)."
     sources = [w.text for w in words[:-1]]
-    dest = _resolve(dest_word.text, workdir)
+    dest = _destination(ctx, ins, dest_word.text, workdir)
     into = "into" if dest_word.text.endswith("/") or dest_word.text in (".", "./") or len(sources) > 1 or \
         any(("*" in s or "?" in s) for s in sources) or sources == ["."] else "to"
     from_flag = ins.flag("from")
@@ -306,17 +306,17 @@ def _copy(ctx: LineContext, ins: Instruction) -> str:
         link = next((l for l in ctx.facts(ins).links if l.kind == "copies-from-stage"), None)
         origin = (f"stage {md.code(link.subject)} (line {link.line})" if link is not None
                   else f"image {md.code(from_flag.value)}")
-        text = f"Copies {_sources(sources)} from {origin} {into} {md.code(dest)}"
+        text = f"Copies {_sources(sources)} from {origin} {into} {dest}"
     elif ins.name == "ADD" and any(s.startswith(("http://", "https://")) for s in sources):
-        text = f"Downloads {_sources(sources)} {into} {md.code(dest)}"
+        text = f"Downloads {_sources(sources)} {into} {dest}"
     elif ins.name == "ADD" and any(s.startswith(("git@", "git://")) or s.endswith(".git") for s in sources):
-        text = f"Clones {_sources(sources)} {into} {md.code(dest)}"
+        text = f"Clones {_sources(sources)} {into} {dest}"
     elif ins.name == "ADD" and any(re.search(r"\.(tar(\.\w+)?|tgz|tbz2?|txz)$", s) for s in sources):
-        text = f"Unpacks the local archive {_sources(sources)} {into} {md.code(dest)}"
+        text = f"Unpacks the local archive {_sources(sources)} {into} {dest}"
     elif sources in (["."], ["./"]):
-        text = f"Copies the whole build context ({md.code(sources[0])}, minus `.dockerignore`) {into} {md.code(dest)}"
+        text = f"Copies the whole build context ({md.code(sources[0])}, minus `.dockerignore`) {into} {dest}"
     else:
-        text = f"Copies {_sources(sources)} from the build context {into} {md.code(dest)}"
+        text = f"Copies {_sources(sources)} from the build context {into} {dest}"
     extras = []
     for name, phrase in (("chown", "owned by {}"), ("chmod", "with mode {}")):
         flag = ins.flag(name)
@@ -327,6 +327,22 @@ def _copy(ctx: LineContext, ins: Instruction) -> str:
     if extras:
         text += ", " + ", ".join(extras)
     return text + "."
+
+
+def _destination(ctx: LineContext, ins: Instruction, text: str, workdir: str) -> str:
+    """The destination as Markdown: absolute as BuildKit resolves it (variables expanded, joined
+    to the WORKDIR); relative to the base image's working directory when that is unknown."""
+    if text.startswith("/"):
+        return md.code(text)
+    try:
+        step = ctx.analysis.build.step(ins)
+    except Exception:  # noqa: BLE001 - the build model is a refinement; the plain join stands
+        step = None
+    if step is not None and step.destination:
+        return md.code(step.destination)
+    if workdir or step is None or step.workdir is not None:
+        return md.code(_resolve(text, workdir))
+    return f"{md.code(text)} in the base image's working directory"
 
 
 def _sources(sources: list[str]) -> str:
@@ -441,10 +457,32 @@ def _workdir(ctx: LineContext, ins: Instruction) -> str:
     if not ins.words:
         return "Sets the working directory (none given)."
     before, _ = ctx.workdir(ins)
-    path = _resolve(ins.words[0].text, before) if not ins.words[0].text.startswith("/") else ins.words[0].text
+    written = ins.words[0].text
+    path = _resolve(written, before) if not written.startswith("/") else written
+    expanded = _expanded_workdir(ctx, ins, before)
+    if expanded and expanded != written:
+        path = expanded
+    shown = md.code(path) + (f" ({md.code(written)}, created if missing)" if path != written and "$" in written
+                             else " (created if missing)")
     stage = ctx.stage(ins)
     where = f" of stage {md.code(stage.label)}" if stage is not None and stage.name is not None else " of this stage"
-    return f"Sets the working directory to {md.code(path)} (created if missing) for the rest{where} and the container."
+    return f"Sets the working directory to {shown} for the rest{where} and the container."
+
+
+def _expanded_workdir(ctx: LineContext, ins: Instruction, before: str) -> str:
+    """The WORKDIR's path with its variables expanded, as BuildKit would ("" when unknown)."""
+    try:
+        step = ctx.analysis.build.step(ins)
+    except Exception:  # noqa: BLE001 - the build model is a refinement
+        return ""
+    use = next((u for u in step.uses if u.role == "workdir"), None) if step is not None else None
+    if use is None or use.value is None or use.expansion is None:
+        return ""
+    value = use.value
+    if value.startswith("/"):
+        return value
+    base = step.workdir if step.workdir is not None else before
+    return _resolve(value, base) if base else ""
 
 
 def _volume(ctx: LineContext, ins: Instruction) -> str:
