@@ -48,6 +48,7 @@ _CONTEXT_DEPENDENT = {
     "CopyIgnoredFile": "needs a .dockerignore beside the file",
     "InternalError": "reported only for a docksense bug",
     "LineTooLong": "the example stands for a 64 KiB line",
+    "DocumentTooLarge": "the example stands for a file past 1,000,000 bytes (tests/test_document_too_large.py)",
     "EndOfLifeBaseImage": "depends on today's date",
     # need a .hadolint.yaml (tests/test_rules_project_config.py) or are off by default
     **{name: "needs the project's .hadolint.yaml" for name in (

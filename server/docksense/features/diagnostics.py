@@ -27,6 +27,7 @@ def rule_config(settings: Settings) -> RuleConfig:
         severity=dict(settings.rules.severity),
         families=dict(settings.rules.families),
         experimental=list(settings.rules.experimental),
+        max_document_bytes=settings.limits.max_document_bytes,
     )
 
 

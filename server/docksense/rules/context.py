@@ -1,4 +1,5 @@
-"""What a rule may read besides its analysis: the knowledge base the run was configured with.
+"""What a rule may read besides its analysis: the knowledge base and the size limit the run was
+configured with.
 
 Rules take only an :class:`~docksense.analysis.Analysis`, so that they stay plain functions.
 Rules that need facts from the knowledge base (image lifecycles for the end-of-life family,
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 _configured: "weakref.WeakKeyDictionary[object, KnowledgeBase]" = weakref.WeakKeyDictionary()
+_size_limits: "weakref.WeakKeyDictionary[object, int]" = weakref.WeakKeyDictionary()
 _default: Optional["KnowledgeBase"] = None
 _lock = threading.Lock()
 
@@ -30,6 +32,19 @@ def use_knowledge(analysis: object, kb: Optional["KnowledgeBase"]) -> None:
         _configured.pop(analysis, None)
     else:
         _configured[analysis] = kb
+
+
+def use_size_limit(analysis: object, limit: Optional[int]) -> None:
+    """The ``limits.maxDocumentBytes`` the rules run under for ``analysis`` (None: no limit)."""
+    if limit:
+        _size_limits[analysis] = limit
+    else:
+        _size_limits.pop(analysis, None)
+
+
+def size_limit_of(analysis: object) -> Optional[int]:
+    """The size limit (bytes) configured for the run over ``analysis``, if any."""
+    return _size_limits.get(analysis)
 
 
 def knowledge_of(analysis: object) -> "KnowledgeBase":

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Iterable, Optional
 import attrs
 
 from . import families  # noqa: F401  (registers every family)
-from .context import use_knowledge
+from .context import use_knowledge, use_size_limit
+from .document_too_large import too_large
 from .hadolint_config import use_project_config
 from .implicit_stage import findings_before_from
 from .model import Finding, Rule
@@ -52,6 +53,9 @@ class RuleConfig:
     search_from: Optional[Path] = None
     # the knowledge base rules read through rules.context.knowledge_of (None: bundled)
     knowledge: Optional["KnowledgeBase"] = None
+    # limits.maxDocumentBytes: past it the families in LARGE_DOCUMENT_SKIPS do not run and
+    # DocumentTooLarge says so once (None or 0: no limit)
+    max_document_bytes: Optional[int] = 1_000_000
 
     def explicit_severity(self, name: str) -> Optional[str]:
         """The severity the settings give rule ``name`` (by name or alias), if they do."""
@@ -88,17 +92,27 @@ def rule_severity(rule: Rule, config: RuleConfig, suppressions: Suppressions) ->
     return severity
 
 
+# Families whose cost grows with what the shell scripts hold (a model of every RUN script,
+# ShellCheck processes): left out past ``max_document_bytes``. The per-instruction families
+# (syntax, buildkit, eol) are linear and always run.
+LARGE_DOCUMENT_SKIPS = frozenset({"practice", "shellcheck"})
+
+
 def run_rules(analysis, config: Optional[RuleConfig] = None) -> list[Finding]:
     """All findings, each rule isolated so that one failing rule never hides the others."""
     config = config or RuleConfig()
     suppressions = suppressions_for(analysis, config)
     use_knowledge(analysis, config.knowledge)
+    use_size_limit(analysis, config.max_document_bytes)
+    large = too_large(analysis.text, config.max_document_bytes)
     use_project_config(analysis, suppressions.hadolint)
     experimental = names_in(config.experimental)
     all_experimental = "all" in config.experimental
     findings: list[Finding] = []
     for rule in list(RULES.values()):
         if not config.families.get(rule.family, True):
+            continue
+        if large and rule.family in LARGE_DOCUMENT_SKIPS:
             continue
         severity = rule_severity(rule, config, suppressions)
         if severity == "off":

@@ -6,5 +6,6 @@ from . import validator  # noqa: F401
 from . import eol  # noqa: F401
 from . import buildkit  # noqa: F401
 from . import expansion_limit  # noqa: F401
+from . import document_too_large  # noqa: F401
 from . import practice  # noqa: F401
 from . import shellcheck  # noqa: F401
