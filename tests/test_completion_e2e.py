@@ -13,6 +13,10 @@ from pytest_lsp import LanguageClient, client_capabilities
 
 from .lsp_helpers import SERVER, open_doc
 
+# These tests are about what is offered, not about time: on a busy machine the first request
+# (which loads the knowledge base) may pass the default request budget and be answered empty.
+PATIENT = {"limits": {"requestBudgetMs": 60000}}
+
 URI = "file:///tmp/docksense-completion/Dockerfile"
 
 
@@ -53,7 +57,8 @@ def pick(items, label):
 
 @pytest_lsp.fixture(config=SERVER)
 async def client(lsp_client: LanguageClient):
-    await lsp_client.initialize_session(types.InitializeParams(capabilities=client_capabilities("visual-studio-code")))
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"), initialization_options=PATIENT))
     yield
     await lsp_client.shutdown_session()
 
@@ -184,7 +189,8 @@ async def test_any_position_gets_an_answer(client: LanguageClient):
 @pytest_lsp.fixture(config=SERVER)
 async def plain_client(lsp_client: LanguageClient):
     """Neovim 0.7's capabilities: no snippets, no tag support, no resolve support declared."""
-    await lsp_client.initialize_session(types.InitializeParams(capabilities=client_capabilities("neovim@v0.7.0")))
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities("neovim@v0.7.0"), initialization_options=PATIENT))
     yield
     await lsp_client.shutdown_session()
 

@@ -8,6 +8,10 @@ from pytest_lsp import LanguageClient, client_capabilities
 
 from .lsp_helpers import SERVER, open_doc
 
+# These tests are about what is offered, not about time: on a busy machine the first request
+# (which loads the knowledge base) may pass the default request budget and be answered empty.
+PATIENT = {"limits": {"requestBudgetMs": 60000}}
+
 URI = "file:///tmp/docksense-signature/Dockerfile"
 
 
@@ -41,7 +45,8 @@ def active(result: types.SignatureHelp) -> tuple[str, str | None]:
 
 @pytest_lsp.fixture(config=SERVER)
 async def client(lsp_client: LanguageClient):
-    await lsp_client.initialize_session(types.InitializeParams(capabilities=client_capabilities("neovim@v0.7.0")))
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities("neovim@v0.7.0"), initialization_options=PATIENT))
     yield
     await lsp_client.shutdown_session()
 

@@ -15,6 +15,7 @@ import json
 import logging
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
 
@@ -67,6 +68,8 @@ class DocksenseServer(LanguageServer):
         self._kb: Optional["KnowledgeBase"] = None  # made on first use (see ``kb``)
         self._kb_paths: list[Path] = []
         self._kb_lock = threading.Lock()
+        self._publishing = 0  # diagnostics being computed now: the warm-up steps wait for them
+        self._publishing_lock = threading.Lock()
         self._pending: dict[str, asyncio.Task[None]] = {}
         self.pull_diagnostics = False
 
@@ -143,8 +146,10 @@ class DocksenseServer(LanguageServer):
             try:
                 kb = self.kb
                 for name in WARM_FEATURES:  # import the rules and features off the critical path
+                    self._wait_for_quiet()
                     feature(name)
                 configure_shellcheck(self)
+                self._wait_for_quiet()
                 kb.load_all()
                 for problem in kb.problems:
                     log.warning("knowledge: %s", problem)
@@ -157,13 +162,26 @@ class DocksenseServer(LanguageServer):
         except RuntimeError:  # no event loop (tests, tools): start now
             thread.start()
 
+    def _wait_for_quiet(self, limit: float = 2.0) -> None:
+        """Let diagnostics being computed finish first (background work would share the
+        interpreter with them), waiting ``limit`` seconds at most."""
+        deadline = time.monotonic() + limit
+        while self._publishing and time.monotonic() < deadline:
+            time.sleep(0.01)
+
     def publish(self, uri: str) -> None:
         """Compute and push the diagnostics of ``uri`` (runs in the document's lane)."""
-        state = self.document_state(uri)
-        analysis = self.analysis(uri)
-        if analysis is None or state is None:
-            return
-        items = feature("diagnostics").diagnostics(analysis, self.settings, self.encoding)
+        with self._publishing_lock:
+            self._publishing += 1
+        try:
+            state = self.document_state(uri)
+            analysis = self.analysis(uri)
+            if analysis is None or state is None:
+                return
+            items = feature("diagnostics").diagnostics(analysis, self.settings, self.encoding)
+        finally:
+            with self._publishing_lock:
+                self._publishing -= 1
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=state[0])
         )
@@ -470,13 +488,14 @@ def completion(ls: DocksenseServer, params: types.CompletionParams) -> Optional[
     if not ls.settings.features.completion:
         return None
     uri = params.text_document.uri
+    state = ls.document_state(uri)  # the version this request sees (its lane's snapshot)
     analysis = ls.analysis(uri)
-    if analysis is None:
+    if analysis is None or state is None:
         return None
     completion_feature = feature("completion")
     client = completion_feature.ClientSupport.from_capabilities(ls.client_capabilities)
     result = completion_feature.completion(analysis, ls.kb, params.position, ls.encoding, client)
-    version = ls.workspace.get_text_document(uri).version
+    version = state[0]
     for item in result.items:
         if isinstance(item.data, dict) and "offset" in item.data:
             item.data.update(uri=uri, version=version)  # resolve explains that place of this version
