@@ -64,7 +64,7 @@ def _instruction_json(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, l
         "purpose": md.plain(line.purpose),
         "why": md.plain(line.why),
         "links": [{"line": number, "text": md.plain(text)} for number, text in line.links],
-        "options": [{"option": option, "text": text} for option, text in line.options],
+        "options": [{"option": option, "text": md.plain(text)} for option, text in line.options],
         "notes": [md.plain(n) for n in line.notes],
         "idioms": line.idioms,
         "keyword": {"summary": _one_line(head.summary), "purpose": _one_line(head.purpose),
