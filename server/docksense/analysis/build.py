@@ -96,7 +96,7 @@ class Step:
 
     instruction: Instruction
     stage: StageInfo
-    uses: list[Use]
+    uses: "list[Use] | tuple[()]"  # () until the first word is recorded
     workdir_set: bool = False  # some WORKDIR ran before, in this stage or a base stage
     workdir: Optional[str] = None  # the working directory before it ("/" by default; None: unknown)
     user: Optional[str] = None  # the USER in effect before it (None: the base image's)
@@ -270,7 +270,7 @@ class BuildModel:
             steps, by_instruction, by_name = self.steps, self._by_instruction, self._by_name
             handlers = self._handlers
             for ins in info.stage.instructions[1:]:
-                step = Step(ins, info, [], state.workdir_set, state.workdir, state.user, state.shell_set)
+                step = Step(ins, info, (), state.workdir_set, state.workdir, state.user, state.shell_set)
                 steps.append(step)
                 by_instruction[id(ins)] = step
                 name = ins.name
@@ -298,7 +298,7 @@ class BuildModel:
         if is_literal(text) and len(text) <= MAX_VALUE:
             use = Use(role, start, end, text, None, quotes, word, (), state.env, before)
             if role in _RECORDED:
-                step.uses.append(use)
+                self._record(step, use)
             return use
         escape = self.escape if quotes else "\\"
         expansion = expand_word(text, state.lookup(before), escape, quotes=quotes)
@@ -307,9 +307,16 @@ class BuildModel:
             undefined = tuple(name for name in expansion.unmatched
                               if name not in NON_ENV_ARGS and not state.declared(name, before))
         use = Use(role, start, end, expansion.value, expansion, quotes, word, undefined, state.env, before)
-        step.uses.append(use)
+        self._record(step, use)
         self._limit(expansion, step.instruction, start, end)
         return use
+
+    @staticmethod
+    def _record(step: Step, use: Use) -> None:
+        if step.uses:
+            step.uses.append(use)  # type: ignore[union-attr]
+        else:
+            step.uses = [use]
 
     def _limit(self, expansion: Expansion, ins: Instruction, start: int, end: int) -> None:
         if expansion.too_large or expansion.too_deep:

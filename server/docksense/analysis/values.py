@@ -22,6 +22,7 @@ from dockerfile_parse.util import WordSplitter
 from ..syntax.words import unquote
 
 MISSING: Any = object()
+_NO_ENTRIES: dict = {}  # never written to: Layer.set replaces it first
 
 
 class Layer:
@@ -33,11 +34,15 @@ class Layer:
         while parent is not None and not parent._seqs:  # an empty base adds nothing: skip it
             parent = parent.parent
         self.parent = parent
-        self._seqs: dict[str, list[int]] = {}
-        self._values: dict[str, list[Any]] = {}
+        # shared empty tables until the first value (most stages declare nothing: fewer objects
+        # for the garbage collector to walk in a large file)
+        self._seqs: dict[str, list[int]] = _NO_ENTRIES
+        self._values: dict[str, list[Any]] = _NO_ENTRIES
 
     def set(self, name: str, seq: int, value: Any) -> None:
         """``name`` takes ``value`` from sequence number ``seq`` on (seqs only grow)."""
+        if self._seqs is _NO_ENTRIES:
+            self._seqs, self._values = {}, {}
         seqs = self._seqs.get(name)
         if seqs is None:
             self._seqs[name] = [seq]
