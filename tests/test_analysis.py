@@ -155,3 +155,21 @@ def test_values_use_the_escape_directive():
     a = Analysis("# escape=`\nFROM scratch\nENV GOPATH=\\go P=C:\\x`$y\nRUN echo $GOPATH\n")
     values = {d.name: d.value for d in a.scopes.definitions}
     assert values == {"GOPATH": "\\go", "P": "C:\\x$y"}
+
+
+def test_platforms_parse_like_containerd():
+    from docksense.analysis.platforms import namespace_platform, parse_platform
+
+    assert parse_platform("linux/amd64") == ("linux", "amd64", "")
+    assert parse_platform("linux/arm64/v8") == ("linux", "arm64", "v8")
+    assert parse_platform("linux/aarch64") == ("linux", "arm64", "")
+    assert parse_platform("linux/armhf") == ("linux", "arm", "v7")
+    assert parse_platform("windows") == ("windows", "amd64", "")
+    assert parse_platform("arm64") == ("linux", "arm64", "")
+    assert str(parse_platform("linux/arm/v6")) == "linux/arm/v6"
+    assert parse_platform("linux/amd64/v2/x") is None and parse_platform("li nux") is None
+    assert parse_platform("a" * 10_000) is None
+    assert namespace_platform("arm64v8/alpine:3.20") == ("linux", "arm64")
+    assert namespace_platform("alpine") is None and namespace_platform("ghcr.io/arm64v8/x") is None
+    a = Analysis("FROM --platform=$BUILDPLATFORM golang AS b\nFROM --platform=linux/s390x alpine\n")
+    assert a.platforms == [None, ("linux", "s390x", "")]  # only constants are known
