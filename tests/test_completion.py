@@ -208,6 +208,16 @@ def test_keyword_in_front_of_arguments_is_replaced_whole():
     assert all(i.insert_text_format != types.InsertTextFormat.Snippet for i in items)
 
 
+def test_insert_or_replace_the_rest_of_the_word_for_clients_that_can():
+    client = ClientSupport(insert_replace=True)
+    _, _, items = probe("FROM a\nRUN apt-g|et update", client)
+    edit = pick(items, "apt-get").text_edit
+    assert isinstance(edit, types.InsertReplaceEdit)
+    assert (edit.insert.end.character, edit.replace.end.character) == (9, 11)
+    _, _, items = probe("FROM a\nRUN apt-g|", client)
+    assert isinstance(pick(items, "apt-get").text_edit, types.TextEdit)  # nothing after the cursor
+
+
 def test_keywords_follow_the_file_casing():
     assert "copy" in labels("from a\nrun x\n|")
     assert "COPY" in labels("FROM a\nrun x\nRUN y\n|")

@@ -20,7 +20,8 @@ from lsprotocol import types
 from .conftest import corpus_files, read
 
 KB = KnowledgeBase()
-CLIENTS = (ClientSupport(snippets=True, deprecated_tag=True), ClientSupport(resolve=False, markdown=False))
+CLIENTS = (ClientSupport(snippets=True, deprecated_tag=True, insert_replace=True),
+           ClientSupport(resolve=False, markdown=False))
 
 
 def utf16_width(text: str) -> int:
@@ -34,9 +35,11 @@ def check_position(analysis: Analysis, position: types.Position, client: ClientS
     line, character = lines.position(lines.offset(position.line, position.character))
     width = utf16_width(lines.line_text(line))
     for item in result.items:
-        edit = item.text_edit.range
-        assert edit.start.line == edit.end.line == line, (position, item.label)
-        assert edit.start.character <= character <= edit.end.character <= width
+        edit = item.text_edit
+        ranges = [edit.insert, edit.replace] if isinstance(edit, types.InsertReplaceEdit) else [edit.range]
+        for rng in ranges:
+            assert rng.start.line == rng.end.line == line, (position, item.label)
+            assert rng.start.character <= character <= rng.end.character <= width
         assert item.label
     for item in result.items[:2]:
         assert resolve(item, KB, analysis).label == item.label

@@ -108,8 +108,9 @@ def completion(
     items = []
     seen: set[tuple[str, str]] = set()
     ranges: dict[int, types.Range] = {}  # most items replace the same text: one range each
+    word_end = _word_end(analysis, ctx.offset) if client.insert_replace else ctx.offset
     for candidate in found:
-        item = _item(analysis, candidate, ctx, encoding, client, ranges)
+        item = _item(analysis, candidate, ctx, encoding, client, ranges, word_end)
         if item is None or (item.label, item.detail or "") in seen:
             continue
         seen.add((item.label, item.detail or ""))
@@ -124,8 +125,17 @@ def completion(
 INLINE_DOCUMENTATION = 40
 
 
+def _word_end(analysis: Analysis, offset: int) -> int:
+    """Where the word the cursor is in ends (for "replace" of an insert/replace edit)."""
+    text = analysis.text
+    end = min(offset, len(text))
+    while end < len(text) and (text[end].isalnum() or text[end] in "_-."):
+        end += 1
+    return end
+
+
 def _item(analysis: Analysis, c: Candidate, ctx: Context, encoding: str, client: ClientSupport,
-          ranges: dict[int, types.Range]) -> types.CompletionItem | None:
+          ranges: dict[int, types.Range], word_end: int) -> types.CompletionItem | None:
     if c.snippet_only and not client.snippets:
         return None
     start = c.start if c.start is not None else ctx.offset
@@ -149,6 +159,10 @@ def _item(analysis: Analysis, c: Candidate, ctx: Context, encoding: str, client:
         insert_text_format=types.InsertTextFormat.Snippet if use_snippet else types.InsertTextFormat.PlainText,
         text_edit=types.TextEdit(range=edit_range, new_text=new_text),
     )
+    if word_end > ctx.offset and end == ctx.offset:
+        item.text_edit = types.InsertReplaceEdit(
+            new_text=new_text, insert=edit_range,
+            replace=types.Range(edit_range.start, to_range(analysis.lines, word_end, word_end, encoding).start))
     if c.documentation:
         item.documentation = _doc(c.documentation, client.markdown)
     if c.deprecated:

@@ -26,6 +26,7 @@ class ClientSupport:
     deprecated_field: bool = False
     markdown: bool = True
     resolve: bool = True  # the client asks completionItem/resolve for documentation
+    insert_replace: bool = False  # the client takes InsertReplaceEdit (insert here, or replace the word)
 
     @classmethod
     def from_capabilities(cls, capabilities: types.ClientCapabilities | None) -> ClientSupport:
@@ -43,6 +44,7 @@ class ClientSupport:
             deprecated_field=bool(item.deprecated_support),
             markdown=not formats or types.MarkupKind.Markdown in formats,
             resolve=item.resolve_support is not None,
+            insert_replace=bool(item.insert_replace_support),
         )
 
 
