@@ -134,7 +134,11 @@ def pos(text: str, needle: str, nth: int = 0, delta: int = 0) -> types.Position:
 
 @pytest_lsp.fixture(config=SERVER)
 async def client(lsp_client: LanguageClient):
-    await lsp_client.initialize_session(types.InitializeParams(capabilities=client_capabilities("visual-studio-code")))
+    # A generous time budget: on a loaded machine the first hover (knowledge base loading) may
+    # take longer than the default 2 s, and an overrun is answered with no hover.
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"),
+        initialization_options={"limits": {"requestBudgetMs": 60000}}))
     yield
     await lsp_client.shutdown_session()
 
