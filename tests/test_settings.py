@@ -23,6 +23,30 @@ def test_defaults():
     assert to_json(settings)["diagnostics"] == {"enable": True, "debounceMs": 50}
 
 
+def test_feature_switches_inlay_hints_formatting_shellcheck_and_limits():
+    settings, warnings = parse({
+        "features.completion": False,
+        "features": {"rename": False},
+        "inlayHints": {"stageIndexes": False},
+        "formatting.keywordCase": "lower",
+        "shellcheck": {"enable": False, "path": "/usr/bin/shellcheck"},
+        "limits": {"maxDocumentBytes": 5000, "requestBudgetMs": 500},
+    })
+    assert warnings == []
+    assert (settings.features.completion, settings.features.rename, settings.features.formatting) == (False, False, True)
+    assert (settings.inlay_hints.stage_indexes, settings.inlay_hints.variable_values) == (False, True)
+    assert settings.formatting.keyword_case == "lower"
+    assert (settings.shellcheck.enable, settings.shellcheck.path) == (False, "/usr/bin/shellcheck")
+    assert (settings.limits.max_document_bytes, settings.limits.request_budget_ms) == (5000, 500)
+
+
+def test_bad_limits_and_keyword_case_keep_their_defaults():
+    settings, warnings = parse({"limits": {"maxDocumentBytes": 0, "requestBudgetMs": 10},
+                                "formatting": {"keywordCase": "shouting"}, "features": {"nope": True}})
+    assert settings.limits == Settings().limits and settings.formatting == Settings().formatting
+    assert len(warnings) == 4
+
+
 def test_nested_dotted_and_prefixed_forms_agree():
     nested, _ = parse({"rules": {"severity": {"DL3008": "off"}}, "hover": {"detail": "concise"}})
     dotted, _ = parse({"rules.severity": {"DL3008": "off"}, "hover.detail": "concise"})
@@ -34,7 +58,7 @@ def test_nested_dotted_and_prefixed_forms_agree():
 
 def test_partial_settings_merge_with_defaults():
     settings, _ = parse({"rules": {"families": {"eol": False}}})
-    assert settings.rules.families == {"syntax": True, "buildkit": True, "practice": True, "eol": False}
+    assert settings.rules.families == {"syntax": True, "buildkit": True, "practice": True, "shellcheck": True, "eol": False}
     assert settings.diagnostics.enable is True
 
 
