@@ -117,11 +117,17 @@ def select_fixes(fixes: Sequence[Fix]) -> list[Fix]:
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
-    """The text after non-conflicting edits (applied from the end so offsets stay valid)."""
-    out = text
-    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
-        out = out[: edit.start] + edit.new_text + out[edit.end :]
-    return out
+    """The text after non-conflicting edits, in one pass over the text (linear in its size plus
+    the edits, not a new copy of the whole text per edit)."""
+    pieces: list[str] = []
+    cursor = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        start = max(edit.start, cursor)  # an overlapping edit starts where the last one ended
+        pieces.append(text[cursor:start])
+        pieces.append(edit.new_text)
+        cursor = max(cursor, edit.end)
+    pieces.append(text[cursor:])
+    return "".join(pieces)
 
 
 def _safe_fixes(findings: Sequence[Finding]) -> list[Fix]:
