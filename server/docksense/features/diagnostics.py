@@ -105,3 +105,81 @@ def to_diagnostic(finding: Finding, analysis: Analysis, encoding: str) -> types.
 
 def diagnostics(analysis: Analysis, settings: Settings, encoding: str = "utf-16") -> list[types.Diagnostic]:
     return [to_diagnostic(f, analysis, encoding) for f in findings(analysis, settings)]
+
+
+# -- the push path: JSON-ready dicts ---------------------------------------------------------
+# A push sends every finding of the document; building lsprotocol objects and having the
+# JSON-RPC layer unstructure them again took more time than the rules for a 5,000-line file.
+# These dicts are exactly what the converter makes of ``to_diagnostic`` (tests compare them),
+# and each offset is converted once even when a finding and its fix share it.
+_SEVERITY_NUMBER = {name: level.value for name, level in _SEVERITY.items()}
+
+
+class _Positions:
+    """Offsets to LSP positions (JSON) and back to the offsets they stand for, memoised."""
+
+    __slots__ = ("lines", "encoding", "_seen")
+
+    def __init__(self, lines: Any, encoding: str):
+        self.lines = lines
+        self.encoding = encoding
+        self._seen: dict[int, tuple[dict[str, int], int]] = {}
+
+    def at(self, offset: int) -> tuple[dict[str, int], int]:
+        """(``{"line", "character"}``, the offset that position maps back to)."""
+        found = self._seen.get(offset)
+        if found is None:
+            line, character = self.lines.position(offset, self.encoding)
+            found = ({"line": line, "character": character},
+                     self.lines.offset(line, character, self.encoding))
+            self._seen[offset] = found
+        return found
+
+    def range(self, start: int, end: int) -> tuple[dict[str, Any], tuple[int, int]]:
+        first, first_offset = self.at(start)
+        last, last_offset = self.at(max(start, end))
+        return {"start": first, "end": last}, (first_offset, last_offset)
+
+
+def _diagnostic_json(finding: Finding, text: str, positions: _Positions) -> dict[str, Any]:
+    where, span = positions.range(finding.start, finding.end)
+    out: dict[str, Any] = {
+        "range": where,
+        "message": finding.message,
+        "severity": _SEVERITY_NUMBER.get(finding.severity, 2),
+        "code": finding.rule,
+    }
+    rule = RULES.get(finding.rule)
+    if rule and rule.docs_url:
+        out["codeDescription"] = {"href": rule.docs_url}
+    out["source"] = SOURCE
+    tags = []
+    if finding.unnecessary:
+        tags.append(types.DiagnosticTag.Unnecessary.value)
+    if finding.deprecated:
+        tags.append(types.DiagnosticTag.Deprecated.value)
+    if tags:
+        out["tags"] = tags
+    fix = finding.fix
+    if fix is None:
+        out["data"] = {"rule": finding.rule}
+        return out
+    edits = []
+    spans = [span]
+    for edit in fix.edits:
+        edit_range, edit_span = positions.range(edit.start, edit.end)
+        spans.append(edit_span)
+        edits.append({"range": edit_range, "newText": edit.new_text})
+    out["data"] = {
+        "rule": finding.rule,
+        "fix": {"title": fix.title, "preferred": fix.preferred, "safe": fix.safe, "edits": edits},
+        "fingerprint": fingerprint(text, spans),
+    }
+    return out
+
+
+def diagnostics_json(analysis: Analysis, settings: Settings, encoding: str = "utf-16") -> list[dict[str, Any]]:
+    """The document's diagnostics as JSON-ready dicts (``publishDiagnostics`` params)."""
+    positions = _Positions(analysis.lines, encoding)
+    text = analysis.text
+    return [_diagnostic_json(f, text, positions) for f in findings(analysis, settings)]
