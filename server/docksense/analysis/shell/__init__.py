@@ -32,7 +32,13 @@ Modules
 * :mod:`.lexer`: the tokenizer; :mod:`.quoting`: quote removal with offsets.
 * :mod:`.wrappers`: wrapper commands (``sudo``, ``xargs`` ...) and inline scripts (``sh -c``).
 * :mod:`.parser`: tokens to simple commands; :func:`parse_shell` is the entry point.
+  :mod:`.mapping` moves what a decoded script (``su -c "... \\"$x\\""``) holds to source offsets.
 * :mod:`.classify`: the role of each word of a command (subcommand, option, value, operand).
+* :mod:`.references`: every ``$`` reference with the shell's own quoting (``$1`` in
+  ``"$(awk '{print $1}')"`` is awk's); :mod:`.variables`: what the shell sets and what each
+  reference reads; :mod:`.runs`: the same per instruction, in document offsets, and across
+  RUNs (a variable another RUN set is gone).
+* :mod:`.window`: the top-level commands around an offset of a huge text (hover in a 1.6 MB RUN).
 
 Design
 ------
