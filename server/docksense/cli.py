@@ -108,6 +108,17 @@ def _register_subcommands(commands: argparse._SubParsersAction) -> None:
         importlib.import_module(f".{name}", __package__).register(commands)
 
 
+def _settle_garbage_collector() -> None:
+    """The modules loaded so far live as long as the command: keep them out of collections,
+    and collect young objects less often. An analysis allocates millions of objects on a
+    large file, and with the defaults the cyclic collector took almost half of the time of
+    ``check`` on a 10 MB Dockerfile."""
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
+
+
 def _one_line(text: object, limit: int = 300) -> str:
     flat = " ".join(str(text).split())
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
@@ -154,6 +165,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help(sys.stderr)
         return 2
+    if args.run is not cmd_serve:  # the server settles its collector once warmed up
+        _settle_garbage_collector()
     log_handler = _OneLineLog()
     root = logging.getLogger()
     root.handlers[:] = [log_handler]  # ``serve`` installs its own handler in place of this one
