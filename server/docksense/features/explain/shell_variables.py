@@ -64,7 +64,20 @@ def shell_reference_explanations(
         explanation = _definition(analysis, model, definition)
         if explanation is not None:
             out.append(explanation)
+    target = ins.trigger if ins.trigger is not None else ins
+    if target.name != "RUN":  # CMD, ENTRYPOINT, HEALTHCHECK: the shell runs in the container
+        for explanation in out:
+            _reword(explanation, target.name)
     return out, covered
+
+
+def _reword(explanation: Explanation, name: str) -> None:
+    """The texts above speak of "this RUN"; say the instruction that holds the shell code."""
+    def fix(text: str) -> str:
+        return (text.replace("until the end of this RUN", "until the command ends")
+                .replace("this RUN", f"this {name}"))
+    explanation.summary = fix(explanation.summary)
+    explanation.specifics = [fix(s) for s in explanation.specifics]
 
 
 def as_var_ref(ref: DocReference, text: str = "") -> VarRef:
