@@ -113,3 +113,7 @@ def test_linear_on_long_inputs():
     assert len(shell_variables(text).references) == 80_000  # $x and ${y...} per line
     deep = '"$(' * 5000 + "$x" + ')"' * 5000
     assert [r.name for r in find_references(deep)] == ["x"]
+    unclosed = find_references("${a:-" * 20000)  # each used to look for its `}` to the end
+    assert len(unclosed) == 20000 and unclosed[-1].end == 100000
+    closed = find_references("${a:-${b}}")
+    assert [(r.name, r.start, r.end) for r in closed] == [("a", 0, 10), ("b", 5, 9)]

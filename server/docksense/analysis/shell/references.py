@@ -153,6 +153,8 @@ class _Scanner:
                 frame[1] -= 1
                 if frame[1] == 0:
                     stack.pop()
+                    if len(frame) > 3:  # the `${` of a reference: its span ends here
+                        self.refs[frame[3]] = attrs.evolve(self.refs[frame[3]], end=pos + 1)
                 pos += 1
         return self.refs
 
@@ -163,10 +165,10 @@ class _Scanner:
             stack.append([_SUB_CTX, 1, False])  # `$((` counts its second `(` as it goes
             return pos + 2
         if follower == "{":
-            ref = self._braced(pos, in_double)
+            ref = self._braced(pos, in_double, scan=False)  # its end is set when the scan closes it
             if ref is not None:
                 self.refs.append(ref)
-                stack.append([_BRACE_CTX, 1, in_double])
+                stack.append([_BRACE_CTX, 1, in_double, len(self.refs) - 1])
                 return ref.name_end
             return pos + 2
         if follower == "'" and not in_double:
@@ -200,8 +202,10 @@ class _Scanner:
         self.refs.append(ref)
         return ref
 
-    def _braced(self, pos: int, in_double: bool) -> ShellRef | None:
-        """``${name...}`` at ``pos``: name and modifier; the end is that of the matching brace."""
+    def _braced(self, pos: int, in_double: bool, scan: bool = True) -> ShellRef | None:
+        """``${name...}`` at ``pos``: name and modifier. With ``scan`` the end is found by a
+        short look-ahead (a literal or escaped form, where nothing nests); without, it is the
+        end of the text until the scan meets the closing brace (linear however many open)."""
         text, end = self.text, self.end
         name_start = pos + 2
         prefix = ""
@@ -223,7 +227,7 @@ class _Scanner:
         modifier = prefix
         if not modifier:
             modifier = next((m for m in _MODIFIERS if text.startswith(m, name_end)), "")
-        close = _closing_brace(text, pos + 2, end)
+        close = _closing_brace(text, pos + 2, end) if scan else end
         return ShellRef(text[name_start:name_end], pos, close, name_start, name_end, "expand", True, modifier,
                         in_double)
 
@@ -250,10 +254,10 @@ class _Scanner:
 def _closing_brace(text: str, pos: int, end: int) -> int:
     """Position after the ``}`` closing a ``${`` whose contents start at ``pos`` (or ``end``).
 
-    A bounded look-ahead: the scanner walks the contents itself; this only sets the span.
+    A bounded look-ahead (256 characters), for literal and escaped forms only.
     """
     depth = 1
-    limit = min(end, pos + 4096)
+    limit = min(end, pos + 256)
     while pos < limit:
         c = text[pos]
         if c == "\\":
