@@ -97,6 +97,26 @@ def rule_severity(rule: Rule, config: RuleConfig, suppressions: Suppressions) ->
 # (syntax, buildkit, eol) are linear and always run.
 LARGE_DOCUMENT_SKIPS = frozenset({"practice", "shellcheck"})
 
+# Families whose findings for one document version can change (ShellCheck's verdicts arrive
+# in the background): run each time, never taken from the per-version memo below.
+_NOT_MEMOISED = frozenset({"shellcheck"})
+
+
+def _raw_memo(analysis, config: RuleConfig, suppressions: Suppressions) -> dict[str, list[Finding]]:
+    """What each rule produced for this analysis (one document version), before severities
+    and suppressions, kept while the inputs rules read besides the analysis (the knowledge
+    base, the project's .hadolint.yaml) are the same objects: a second push for the same
+    version (ShellCheck's verdicts landed, settings changed) reruns only what can differ."""
+    memo = getattr(analysis, "memo", None)
+    if memo is None:
+        return {}
+    inputs = (config.knowledge, suppressions.hadolint)
+    held = memo.get("rules.engine.raw")
+    if held is None or held[0][0] is not inputs[0] or held[0][1] is not inputs[1]:
+        held = (inputs, {})
+        memo["rules.engine.raw"] = held
+    return held[1]  # type: ignore[no-any-return]
+
 
 def run_rules(analysis, config: Optional[RuleConfig] = None) -> list[Finding]:
     """All findings, each rule isolated so that one failing rule never hides the others."""
@@ -105,6 +125,7 @@ def run_rules(analysis, config: Optional[RuleConfig] = None) -> list[Finding]:
     use_knowledge(analysis, config.knowledge)
     use_size_limit(analysis, config.max_document_bytes)
     large = too_large(analysis.text, config.max_document_bytes)
+    raw = _raw_memo(analysis, config, suppressions)
     use_project_config(analysis, suppressions.hadolint)
     experimental = names_in(config.experimental)
     all_experimental = "all" in config.experimental
@@ -123,7 +144,14 @@ def run_rules(analysis, config: Optional[RuleConfig] = None) -> list[Finding]:
             if not globally and not suppressions.locally_enabled_anywhere(rule):
                 continue
         try:
-            produced: Iterable[Finding] = rule.check(analysis)
+            produced: Iterable[Finding]
+            remembered = raw.get(rule.name)
+            if remembered is not None:  # the same version again: copies of what it produced
+                produced = [attrs.evolve(finding) for finding in remembered]
+            else:
+                produced = list(rule.check(analysis))
+                if rule.family not in _NOT_MEMOISED:
+                    raw[rule.name] = [attrs.evolve(finding) for finding in produced]
             for finding in produced:
                 # a family-wide rule may report under a sub-rule's name (ShellCheck: one rule
                 # per SC code); that rule's settings and suppressions then apply
