@@ -112,6 +112,10 @@ class ShellVariables:
         self._branches = sorted((b for b in script.bindings if b.kind in ("if", "case")), key=lambda b: b.scope_start)
         self._branch_starts = [b.scope_start for b in self._branches]
         self._branch_parents = _parents(self._branches)  # type: ignore[arg-type]
+        self._functions = sorted((b for b in script.bindings if b.kind == "function" and b.scope_start >= 0),
+                                 key=lambda b: b.scope_start)
+        self._function_starts = [b.scope_start for b in self._functions]
+        self._function_parents = _parents(self._functions)  # type: ignore[arg-type]
         self.definitions: tuple[ShellDefinition, ...] = tuple(_definitions(self))
         self._by_name: dict[str, list[ShellDefinition]] = {}
         # (name, shell) -> definitions in source order and their starts, for bisection
@@ -179,7 +183,7 @@ class ShellVariables:
         for k in range(index - 1, -1, -1):  # the nearest definition before, skipping prefixes
             found = same[k]
             if found.kind != "prefix":
-                return self._set(found, ref, same)
+                return self._set(found, ref, same, starts)
             if prefix is None and found.command is not None and found.command.start <= ref.start < found.command.end:
                 prefix = found
             if index - k > 64 and prefix is None:
@@ -212,14 +216,15 @@ class ShellVariables:
                 found = command
         return found
 
-    def _set(self, found: ShellDefinition, ref: ShellRef, same) -> ShellResolution:
+    def _set(self, found: ShellDefinition, ref: ShellRef, same, starts: list[int]) -> ShellResolution:
         """``found`` is the last definition before ``ref``; inside an ``if``/``case`` that
         ``ref`` is outside of, the others in that compound command are alternatives."""
         branch = self._branch_around(found.start, ref.start)
         if branch is None:
             return ShellResolution("set", found, found.value)
-        alternatives = tuple(d for d in same if branch.scope_start <= d.start < branch.scope_end
-                             and d.kind != "prefix")
+        low = bisect.bisect_left(starts, branch.scope_start)
+        high = bisect.bisect_left(starts, branch.scope_end)
+        alternatives = tuple(d for d in same[low:high] if d.kind != "prefix")
         values = {d.value for d in alternatives}
         value = values.pop() if len(values) == 1 else None
         return ShellResolution("set", found, value, alternatives=alternatives, branch=branch.kind)
@@ -271,11 +276,14 @@ class ShellVariables:
         return ShellResolution("not-exported", outer[-1], outer[-1].value)
 
     def _positional(self, ref: ShellRef) -> ShellResolution:
-        for binding in reversed(self.script.bindings):
-            if binding.kind == "function" and binding.scope_start <= ref.start and (
-                    binding.scope_end < 0 or ref.start < binding.scope_end) and binding.scope_start >= 0 and (
-                    self.shell_of(binding.start) == ref.shell):
-                return ShellResolution("function-arg", function=binding.name)
+        index = bisect.bisect_right(self._function_starts, ref.start) - 1
+        while index >= 0:  # the innermost function body around it (bodies nest or are disjoint)
+            binding = self._functions[index]
+            if ref.start < binding.scope_end or binding.scope_end < 0:
+                if self.shell_of(binding.start) == ref.shell:
+                    return ShellResolution("function-arg", function=binding.name)
+                break
+            index = self._function_parents[index]
         if ref.shell < 0:
             return ShellResolution("run-arg")
         script = self.scripts[ref.shell]
