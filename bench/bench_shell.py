@@ -3,6 +3,7 @@
     python bench/bench_shell.py                      # time parse_shell
     python bench/bench_shell.py --save base.pkl      # also pickle every result
     python bench/bench_shell.py --compare base.pkl   # also compare with a saved run
+    python bench/bench_shell.py --large-hover        # hover in a 1.6 MB single-line RUN
 
 The texts are those the analysis hands to ``parse_shell`` for every corpus file (recorded by
 wrapping ``docksense.analysis.commands.parse_shell`` while asking for the commands of every
