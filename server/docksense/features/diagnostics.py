@@ -116,35 +116,42 @@ _SEVERITY_NUMBER = {name: level.value for name, level in _SEVERITY.items()}
 
 
 class _Positions:
-    """Offsets to LSP positions (JSON) and back to the offsets they stand for, memoised."""
+    """Offsets to LSP positions (JSON), memoised; and, for a fix's fingerprint, the offsets
+    those positions map back to (computed only for findings that carry a fix)."""
 
-    __slots__ = ("lines", "encoding", "_seen")
+    __slots__ = ("lines", "encoding", "_seen", "_back")
 
     def __init__(self, lines: Any, encoding: str):
         self.lines = lines
         self.encoding = encoding
-        self._seen: dict[int, tuple[dict[str, int], int]] = {}
+        self._seen: dict[int, dict[str, int]] = {}
+        self._back: dict[int, int] = {}
 
-    def at(self, offset: int) -> tuple[dict[str, int], int]:
-        """(``{"line", "character"}``, the offset that position maps back to)."""
+    def at(self, offset: int) -> dict[str, int]:
         found = self._seen.get(offset)
         if found is None:
             line, character = self.lines.position(offset, self.encoding)
-            found = ({"line": line, "character": character},
-                     self.lines.offset(line, character, self.encoding))
-            self._seen[offset] = found
+            found = self._seen[offset] = {"line": line, "character": character}
         return found
 
-    def range(self, start: int, end: int) -> tuple[dict[str, Any], tuple[int, int]]:
-        first, first_offset = self.at(start)
-        last, last_offset = self.at(max(start, end))
-        return {"start": first, "end": last}, (first_offset, last_offset)
+    def back(self, offset: int) -> int:
+        """The offset the position of ``offset`` stands for (what a client's range maps to)."""
+        found = self._back.get(offset)
+        if found is None:
+            where = self.at(offset)
+            found = self._back[offset] = self.lines.offset(where["line"], where["character"], self.encoding)
+        return found
+
+    def range(self, start: int, end: int) -> dict[str, Any]:
+        return {"start": self.at(start), "end": self.at(max(start, end))}
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.back(start), self.back(max(start, end))
 
 
 def _diagnostic_json(finding: Finding, text: str, positions: _Positions) -> dict[str, Any]:
-    where, span = positions.range(finding.start, finding.end)
     out: dict[str, Any] = {
-        "range": where,
+        "range": positions.range(finding.start, finding.end),
         "message": finding.message,
         "severity": _SEVERITY_NUMBER.get(finding.severity, 2),
         "code": finding.rule,
@@ -165,11 +172,10 @@ def _diagnostic_json(finding: Finding, text: str, positions: _Positions) -> dict
         out["data"] = {"rule": finding.rule}
         return out
     edits = []
-    spans = [span]
+    spans = [positions.span(finding.start, finding.end)]
     for edit in fix.edits:
-        edit_range, edit_span = positions.range(edit.start, edit.end)
-        spans.append(edit_span)
-        edits.append({"range": edit_range, "newText": edit.new_text})
+        spans.append(positions.span(edit.start, edit.end))
+        edits.append({"range": positions.range(edit.start, edit.end), "newText": edit.new_text})
     out["data"] = {
         "rule": finding.rule,
         "fix": {"title": fix.title, "preferred": fix.preferred, "safe": fix.safe, "edits": edits},
