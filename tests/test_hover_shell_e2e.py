@@ -86,6 +86,16 @@ CASES = {
             ("<<<", 0, 1, ["here-string", "dash"], []),
         ],
     ),
+    "test operators, '-' and '.'": (
+        "FROM debian\nRUN [ \"$(uname -m)\" != x86_64 ] && [ ! -d /x ] && sha256sum -c - < sums && dpkg-scanpackages . > P\n",
+        [
+            ("!=", 0, 1, ["operator of test", "inequality"], []),
+            ("! -d", 0, 0, ["Negates"], []),
+            ("/x ]", 0, 3, ["Closes the expression"], []),
+            ("- <", 0, 0, ["standard input"], []),
+            (". >", 0, 0, ["current directory", "WORKDIR"], []),
+        ],
+    ),
     "subcommands at any depth": (
         ("FROM mcr.microsoft.com/dotnet/sdk\n"
         "RUN go mod download && dotnet tool install -g dotnet-ef && npm run build \\\n"
