@@ -74,6 +74,13 @@ def test_prefix_assignment_is_for_the_command_environment_only():
     assert found["$X"] == ("inherited", "prefix", "2")
 
 
+def test_env_and_sudo_assignments_reach_the_script_they_run():
+    for text in ("env A=1 sh -c 'echo $A'", "sudo -u u A=1 bash -c 'echo $A'"):
+        model = shell_variables(text)
+        (ref,) = model.references
+        assert (model.resolve(ref).status, model.resolve(ref).value) == ("inherited", "1")
+
+
 def test_inner_scripts_see_exported_variables_only():
     text = "e=1; export E=2; sh -c 'echo $e $E'; su app -c \"echo \\\"$e\\\" \\$E\""
     model = shell_variables(text)

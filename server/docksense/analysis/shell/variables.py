@@ -259,11 +259,9 @@ class ShellVariables:
     def _from_outer(self, name: str, script: InlineScript) -> ShellResolution | None:
         """A variable of the shell that started ``script``: seen when exported or a prefix."""
         runner = script.runner
-        for assignment in runner.assignments:
-            if _assigned_name(assignment) == name:
-                definition = next((d for d in self._by_name.get(name, ()) if d.start == assignment.start), None)
-                if definition is not None:
-                    return ShellResolution("inherited", definition, definition.value)
+        for definition in self._by_name.get(name, ()):  # `X=1 sh -c`, `env X=1 sh -c`
+            if definition.kind == "prefix" and definition.command is runner:
+                return ShellResolution("inherited", definition, definition.value)
         outer_shell = self.shell_of(runner.start)
         same, starts = self._by_shell.get((name, outer_shell), ((), []))
         outer = [d for d in same[: bisect.bisect_left(starts, script.start)] if d.kind != "prefix"]
@@ -378,6 +376,9 @@ def _definitions(model: ShellVariables) -> list[ShellDefinition]:
     for command in model.script.commands:
         for assignment in command.assignments:
             add(_definition(model, assignment, "prefix" if command.words else "assignment", command))
+        for word in command.wrappers:  # `env A=1 cmd`, `sudo A=1 cmd`: for cmd's environment
+            if "=" in word.text and _ASSIGNMENT.match(word.text) and command.words:
+                add(_definition(model, word, "prefix", command))
         if not command.words:
             continue
         words = command.words

@@ -224,8 +224,11 @@ def _positional(analysis: Analysis, ref: DocReference, resolution: ShellResoluti
                        "the script (the first word after it is `$0`).")
     argument = resolution.argument
     if argument is not None:
-        if argument.text == "{}":
+        runner = script.runner if script is not None else None
+        if argument.text == "{}" and runner is not None and runner.context == "find -exec":
             out.specifics.append("Here `{}`: find puts the path of each file it found there.")
+        elif argument.text == "{}" and runner is not None and any(w.text == "xargs" for w in runner.wrappers):
+            out.specifics.append("Here `{}`: with `-I{}`, xargs puts each input item there.")
         elif resolution.value is not None:
             out.specifics.append(f"Value here: {_shown(resolution.value)}.")
         else:
