@@ -27,6 +27,12 @@ so the design is about *not waiting* rather than stopping work:
   ``RequestCancelled`` and the job is withdrawn as above.
 * Each job reads the document as it was when the request arrived (a snapshot taken on the
   event loop), never the workspace while the loop is changing it.
+
+What this cannot do: a job stuck inside one long C call that holds the GIL (a backtracking
+regular expression, arithmetic on a huge integer) stops every thread, the event loop included,
+until that call returns; only a separate process could bound that. Such calls must be removed
+where they are (linear scanners instead of backtracking patterns, numbers bounded by length,
+see :mod:`docksense.syntax.numbers`); the lanes bound everything written in Python.
 """
 
 from __future__ import annotations
