@@ -36,9 +36,57 @@ def fenced(text: str, language: str = "") -> str:
     return f"{fence}{language}\n{text}\n{fence}"
 
 
+# A link's text holds no bracket and its address no parenthesis or blank: each attempt stops at
+# the next bracket, so a line of thousands of "[" is read in linear time.
+_LINK = re.compile(r"\[([^\[\]]*)\]\((https?://[^()\s]*)\)")
+
+
+def _strip_code_spans(text: str) -> str:
+    """Code spans replaced by their content, in one pass: a fence closes at the next run of
+    the same length; a fence length known to have no closer later is not searched again
+    (a backtracking pattern here was quadratic on text full of unmatched backticks)."""
+    out: list[str] = []
+    absent: dict[int, int] = {}  # fence length -> offset after which it does not occur
+    pos, n = 0, len(text)
+    while pos < n:
+        tick = text.find("`", pos)
+        if tick < 0:
+            out.append(text[pos:])
+            break
+        out.append(text[pos:tick])
+        run_end = tick
+        while run_end < n and text[run_end] == "`":
+            run_end += 1
+        width = run_end - tick
+        close = -1
+        if absent.get(width, n + 1) > run_end:
+            search = run_end
+            while True:
+                close = text.find("`" * width, search)
+                if close < 0:
+                    absent[width] = run_end
+                    break
+                after = close + width
+                if (close == 0 or text[close - 1] != "`") and (after >= n or text[after] != "`"):
+                    break
+                while after < n and text[after] == "`":  # part of a longer run: skip it
+                    after += 1
+                search = after
+        if close < 0:
+            out.append(text[tick:run_end])
+            pos = run_end
+            continue
+        inner = text[run_end:close]
+        if inner.startswith(" ") and inner.endswith(" ") and len(inner) >= 2:
+            inner = inner[1:-1]
+        out.append(inner)
+        pos = close + width
+    return "".join(out)
+
+
 def plain(markdown: str) -> str:
     """A rough plain-text rendering for clients that only take plain text."""
-    text = re.sub(r"\[([^\]]*)\]\((https?://[^)]*)\)", r"\1 <\2>", markdown)
-    text = re.sub(r"(`+) ?(.*?) ?\1", r"\2", text)
+    text = _LINK.sub(r"\1 <\2>", markdown)
+    text = _strip_code_spans(text)
     text = text.replace("**", "")
     return re.sub(r"\\(.)", r"\1", text)
