@@ -6,6 +6,7 @@ parser builds them cheaply.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import attrs
@@ -166,7 +167,7 @@ class InlineScript:
     # The script as the inner shell reads it, and (when ``escaped``) the source offset of each
     # of its characters; without escapes it is ``source[start:end]`` and offsets carry over.
     text: str = attrs.field(default="", repr=False)
-    offsets: tuple[int, ...] | None = attrs.field(default=None, repr=False, eq=False)
+    offsets: Sequence[int] | None = attrs.field(default=None, repr=False, eq=False)
 
     def to_source(self, index: int) -> int:
         """Source offset of character ``index`` of :attr:`text` (its end for ``len(text)``)."""

@@ -66,7 +66,10 @@ class _Mapper:
                 r.op, r.fd, self.pos(r.start), self.pos(r.op_start), self.span(r.op_start, r.op_end)[1],
                 self.span(r.start, r.end)[1], self.word(r.target) if r.target is not None else None, r.context))
         for s in inner.scripts:
-            offsets = tuple(self.pos(s.to_source(k)) for k in range(len(s.text)))
+            # Composed, not copied: a script nested in decoded scripts n deep is mapped n times
+            # as it moves out, and copying its offsets each time was quadratic in the depth.
+            own = s.offsets if s.offsets is not None else range(s.start, s.start + len(s.text))
+            offsets = _Composed(own, self.offsets)
             parser.scripts.append(InlineScript(
                 *self.span(s.start, s.end), self.command(s.runner), self.word(s.script_word),
                 tuple(map(self.word, s.args)), True, s.depth, s.text, offsets))
@@ -74,3 +77,21 @@ class _Mapper:
             parser.bindings.append([name, kind, *self.span(start, end), tuple(map(self.word, values)),
                                     self.pos(scope_start) if scope_start >= 0 else -1,
                                     self.pos(scope_end) if scope_end >= 0 else -1])
+
+
+class _Composed:
+    """``outer[inner[i]]`` as a sequence: offsets through two decodings, without a copy."""
+
+    __slots__ = ("inner", "outer")
+
+    def __init__(self, inner, outer):
+        self.inner = inner
+        self.outer = outer
+
+    def __len__(self) -> int:
+        return len(self.inner)
+
+    def __getitem__(self, index: int) -> int:
+        at = self.inner[index]
+        outer = self.outer
+        return outer[at] if at < len(outer) else outer[-1] + 1
