@@ -119,7 +119,7 @@ def test_build_model_records_what_buildkit_does():
     copy_src = build.step(ins[5])
     assert copy_src.workdir == "/srv/app" and copy_src.user == "nobody"
     assert copy_src.destination == "/srv/app/src/"
-    assert build.step(ins[6]).destination == "/srv/app"
+    assert build.step(ins[6]).destination == "/srv/app/"  # COPY . . : "." is a directory
     mount = build.step(ins[8]).uses_of("mount")[0]
     assert mount.value == "type=cache,target=/crelease" and mount.expansion.matched == {"MODE": None}
     assert build.step(ins[8]).from_stage is None and build.step(ins[10]).from_stage == 0  # RUN --mount from=

@@ -77,6 +77,27 @@ def test_scratch_starts_at_root():
     assert [h[2] for h in hints(text)] == ["→ /bin/", "→ /srv/conf/"]
 
 
+def test_destination_follows_the_build_model():
+    text = ("FROM scratch AS base\n"
+            "FROM base\n"
+            "ENV D=conf\n"
+            "COPY a $D/\n"  # 3: stages back to scratch, no WORKDIR: from /
+            "COPY lonely\n"  # 4: no destination at all
+            "FROM node:22\n"
+            "COPY a b\n"  # 6: the image may set its own WORKDIR: no guess
+            "WORKDIR $HOME\n"
+            "COPY a b\n"  # 8: WORKDIR from the image's environment: unknown
+            "WORKDIR /w\n"
+            "COPY a C:/x\n"  # 10: a Windows drive path is not joined
+            "COPY <<EOF ./\nhi\nEOF\n")  # 11: heredoc into the WORKDIR
+    assert [(h[0], h[2]) for h in hints(text) if h[2].startswith("→")] == [(3, "→ /conf/"), (11, "→ /w/")]
+
+
+def test_numeric_from_names_only_an_earlier_stage():
+    text = "FROM scratch\nCOPY --from=1 a /b\nFROM scratch\nCOPY --from=0 a /b\nCOPY --from=2 a /b\n"
+    assert [(h[0], h[2]) for h in hints(text)] == [(3, "→ stage 0 (scratch)")]  # BuildKit: only earlier stages
+
+
 def test_each_kind_can_be_switched_off():
     only_values = InlayHintSettings(variable_values=True, stage_indexes=False, copy_destinations=False)
     assert all(label.startswith("=") for _, _, label in hints(TEXT, only_values))

@@ -407,9 +407,11 @@ class BuildModel:
             if dest.startswith("/"):
                 step.destination = dest
             elif st.workdir is not None and st.info.windows is not True:
-                # BuildKit joins a relative destination to WORKDIR and keeps a trailing slash
+                # BuildKit joins a relative destination to WORKDIR and marks a directory with a
+                # trailing slash when it is written with one or is "." (dispatchCopy)
                 joined = posixpath.normpath(posixpath.join(st.workdir, dest))
-                step.destination = joined + "/" if dest.endswith("/") and joined != "/" else joined
+                directory = dest.endswith("/") or dest == "."
+                step.destination = joined + "/" if directory and joined != "/" else joined
         from_flag = ins.flag("from") if ins.name == "COPY" else None
         if from_flag is not None and from_flag.value:
             expanded = self._use(step, st, "from", from_flag.value, from_flag.value_start, from_flag.value_end,

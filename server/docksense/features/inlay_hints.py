@@ -8,22 +8,20 @@ guess.
 
 from __future__ import annotations
 
-import posixpath
 from typing import Optional
 
 import attrs
 from lsprotocol import types
 
 from ..analysis import Analysis
+from ..analysis.build import StageInfo
 from ..analysis.scopes import apply_modifier, expand
-from ..analysis.stages import Stage
 from ..syntax import Instruction
 from .occurrences import from_values
 from .positions import to_offset
 from .symbols import stage_title
 
 MAX_LABEL = 40
-_MEMO_WORKDIRS = "features.inlay_hints.workdirs"
 
 
 @attrs.define
@@ -136,91 +134,62 @@ def _reimported_values(analysis: Analysis, ins: Instruction) -> list[_Hint]:
 
 # -- stage indexes -------------------------------------------------------------------------------
 def _stage_indexes(analysis: Analysis, ins: Instruction) -> list[_Hint]:
+    """``--from=N``: the stage the build model resolves N to (an earlier stage, as in BuildKit)."""
     values = from_values(analysis.text, ins)
+    if not values:
+        return []
+    build = analysis.build
+    step = build.step(ins)
+    if step is None:
+        return []
     out = []
-    stages = analysis.stages
     for value, _, end in values:
-        if value.isdigit() and int(value) < len(stages):
-            stage = stages[int(value)]
-            line = _line(analysis, stage.instruction.start)
-            out.append(_Hint(end, "→ " + _short(stage_title(analysis, stage)),
-                             f"Stage {stage.index} is the FROM on line {line}"))
+        if not value.isdigit():
+            continue  # a name is its own label; only an index needs one
+        index = build.stage_named(value, step.stage.index)
+        if index is None:
+            continue
+        stage = build.stages[index].stage
+        line = _line(analysis, stage.instruction.start)
+        out.append(_Hint(end, "→ " + _short(stage_title(analysis, stage)),
+                         f"Stage {stage.index} is the FROM on line {line}"))
     return out
 
 
 # -- COPY/ADD destinations -------------------------------------------------------------------------
 def _destination(analysis: Analysis, ins: Instruction) -> Optional[_Hint]:
-    if ins.json is not None:
-        items = ins.json.items
-        if len(items) < 2:
-            return None
-        word_text, end = items[-1].text, items[-1].end
-    else:
-        words = [w for w in ins.words if not w.text.startswith("<<")]
-        if len(words) < 2 and not (ins.heredocs and words):
-            return None
-        word_text, end = words[-1].text, words[-1].end
-    if not word_text or word_text.startswith("/") or _windows_absolute(word_text):
+    """The absolute path a relative destination lands on, as the build model resolves it.
+
+    Shown only when this file decides the WORKDIR: a WORKDIR ran in the stage (or its base
+    stages), or the stages go back to ``scratch``. An image built FROM ``alpine`` starts at
+    ``/`` in the build model too, but the hint stays with what the file itself says.
+    """
+    step = analysis.build.step(ins)
+    if step is None or step.destination is None or step.workdir is None:
         return None
-    if "$" in word_text:
-        word_text = expand(word_text, lambda name: analysis.scopes.resolve(name, ins).value)
-        if "$" in word_text or word_text.startswith("/"):
-            return None
-    workdir = workdir_before(analysis, ins)
-    if workdir is None:
+    uses = step.uses_of("source", "dest")
+    if not uses or uses[-1].role != "dest" or not (ins.heredocs or uses[0].role == "source"):
+        return None  # a lone word is a source with the destination missing
+    dest = uses[-1]
+    written = dest.value or ""
+    if not written or written.startswith("/") or _windows_absolute(written):
         return None
-    absolute = posixpath.normpath(posixpath.join(workdir, word_text))
-    if word_text.endswith("/") or word_text in (".", "./") or word_text.endswith("/."):
-        absolute = absolute.rstrip("/") + "/"
-    return _Hint(end, "→ " + _short(absolute), f"Relative to the WORKDIR in effect ({workdir}): {absolute}")
+    if not (step.workdir_set or _from_scratch(analysis, step.stage)):
+        return None  # the base image may set its own WORKDIR
+    absolute = step.destination
+    return _Hint(dest.end, "→ " + _short(absolute),
+                 f"Relative to the WORKDIR in effect ({step.workdir}): {absolute}")
 
 
 def _windows_absolute(path: str) -> bool:
     return len(path) >= 2 and path[1] == ":" and path[0].isalpha()
 
 
-def workdir_before(analysis: Analysis, ins: Instruction) -> Optional[str]:
-    """The WORKDIR in effect before ``ins`` when this file alone decides it (None otherwise).
-
-    A stage from ``scratch`` starts at ``/``; one built on another stage of the file starts
-    where that stage ended; any other base image may have set its own WORKDIR, so the answer
-    is only known after an absolute WORKDIR in this stage.
-    """
-    workdirs = analysis.memo.get(_MEMO_WORKDIRS)
-    if workdirs is None:
-        workdirs = _workdirs(analysis)
-        analysis.memo[_MEMO_WORKDIRS] = workdirs
-    return workdirs.get(id(ins))  # type: ignore[union-attr]
-
-
-def _workdirs(analysis: Analysis) -> dict[int, Optional[str]]:
-    before: dict[int, Optional[str]] = {}
-    final: dict[int, Optional[str]] = {}
-    scopes = analysis.scopes
-    for stage in analysis.stages:
-        current = _stage_start(stage, final)
-        for ins in stage.instructions:
-            before[id(ins)] = current
-            if ins.name == "WORKDIR" and ins.args:
-                path = ins.args.strip()
-                if "$" in path:
-                    path = expand(path, lambda name, at=ins: scopes.resolve(name, at).value)
-                    if "$" in path:
-                        current = None
-                        continue
-                else:
-                    path = expand(path, lambda name: None)
-                if path.startswith("/"):
-                    current = posixpath.normpath(path)
-                elif current is not None:
-                    current = posixpath.normpath(posixpath.join(current, path))
-        final[stage.index] = current
-    return before
-
-
-def _stage_start(stage: Stage, final: dict[int, Optional[str]]) -> Optional[str]:
-    if stage.base_stage is not None:
-        return final.get(stage.base_stage.index)
-    if stage.image is not None and stage.image.text.lower() == "scratch":
-        return "/"
-    return None
+def _from_scratch(analysis: Analysis, info: StageInfo) -> bool:
+    """The stage, following its base stages, starts from ``scratch``."""
+    stages = analysis.build.stages
+    for _ in range(len(stages)):
+        if info.base_index is None:
+            return info.base_name == "scratch"
+        info = stages[info.base_index]
+    return False

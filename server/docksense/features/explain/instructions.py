@@ -337,12 +337,7 @@ def _copy_paths(analysis: Analysis, kb: KnowledgeBase, ins: Instruction) -> list
                               summary="Where the files land in the image.",
                               docs="https://docs.docker.com/reference/dockerfile/#copy")
     if not dest.text.startswith("/") and not dest.text.startswith("$"):
-        workdir = _workdir_before(analysis, ins)
-        explanation.specifics.append(
-            f"Relative, so it is resolved against the WORKDIR {md.code(workdir)}." if workdir
-            else "Relative, and no WORKDIR is set in this stage: it is resolved against the base image's "
-                 "working directory (often `/`)."
-        )
+        explanation.specifics.append(_relative_destination(analysis, ins))
     known = path_explanation(kb, dest.text, dest.start, dest.end)
     if known is not None:
         known.specifics = explanation.specifics + known.specifics
@@ -351,23 +346,18 @@ def _copy_paths(analysis: Analysis, kb: KnowledgeBase, ins: Instruction) -> list
     return out
 
 
-def _workdir_before(analysis: Analysis, ins: Instruction) -> str:
-    """The working directory in effect at ``ins``, following the base stage chain."""
-    stage = analysis.stage_of(ins)
-    return _workdir_in(stage, ins.start) if stage is not None else ""
-
-
-def _workdir_in(stage, before: int, depth: int = 0) -> str:
-    current = ""
-    if stage.base_stage is not None and depth < 64:
-        current = _workdir_in(stage.base_stage, stage.base_stage.instructions[-1].end + 1, depth + 1)
-    for other in stage.instructions:
-        if other.start >= before:
-            break
-        if other.name == "WORKDIR" and other.words:
-            path = other.words[0].text
-            current = path if path.startswith("/") or not current else current.rstrip("/") + "/" + path
-    return current
+def _relative_destination(analysis: Analysis, ins: Instruction) -> str:
+    """What a relative destination is resolved against: the WORKDIR in effect as the build
+    model dispatches it (expanded, following base stages), or the base image's."""
+    while ins.parent is not None:
+        ins = ins.parent
+    step = analysis.build.step(ins)
+    if step is not None and step.workdir_set:
+        if step.workdir is not None:
+            return f"Relative, so it is resolved against the WORKDIR {md.code(step.workdir)}."
+        return "Relative, so it is resolved against the WORKDIR set earlier (its value is not known from this file)."
+    return ("Relative, and no WORKDIR is set in this stage: it is resolved against the base image's "
+            "working directory (often `/`).")
 
 
 def _healthcheck_type(kb: KnowledgeBase, ins: Instruction) -> list[Explanation]:
