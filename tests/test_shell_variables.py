@@ -98,6 +98,13 @@ def test_positional_parameters_of_scripts_functions_and_the_run():
                    ("$1", "run-arg", None), ("$?", "special", None)]
 
 
+def test_set_dashdash_sets_the_positional_parameters():
+    text = 'set -- a "$HOME" && echo "$1 $2 $3" && f() { echo $1; }'
+    model = shell_variables(text)
+    out = [(model.resolve(r).status, model.resolve(r).value) for r in model.references if r.positional]
+    assert out == [("set-args", "a"), ("set-args", None), ("set-args", None), ("function-arg", None)]
+
+
 def test_document_offsets_and_earlier_runs():
     text = 'FROM a\nRUN tmp="$(mktemp -d)" \\\n && cd "$tmp"\nRUN echo "$tmp"\n'
     analysis = Analysis(text)

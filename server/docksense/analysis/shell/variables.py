@@ -72,6 +72,7 @@ class ShellResolution:
       comes back to it).
     * ``prefix``: ``VAR=x cmd $VAR``: the prefix is for the command's environment; the
       reference was expanded before, with the value VAR had already.
+    * ``set-args``: a positional parameter set by ``set -- ...`` (``setter``) earlier in the shell.
     * ``script-arg`` / ``function-arg`` / ``run-arg``: a positional parameter of an inline
       script (``script``, ``value`` when static), of a function (``function``), or of the RUN's
       own shell (which gets none: empty, ``$0`` is the shell).
@@ -90,6 +91,7 @@ class ShellResolution:
     script: InlineScript | None = attrs.field(default=None, eq=False)
     function: str = ""
     argument: Word | None = attrs.field(default=None, eq=False)
+    setter: SimpleCommand | None = attrs.field(default=None, eq=False)  # the `set --` for ``set-args``
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -128,6 +130,9 @@ class ShellVariables:
         self._command_starts = [c.start for c in script.commands]
         # `. FILE` / `source FILE`: the file may set any variable (the envvars of apache2, ...)
         self._sources = [c for c in script.commands if c.words and c.words[0].text in (".", "source")]
+        # `set -- a b`: sets the positional parameters of the shell it runs in
+        self._set_args = [c for c in script.commands if len(c.words) > 1 and c.words[0].text == "set"
+                          and any(w.text == "--" for w in c.words[1:])]
         self.references: tuple[ShellRef, ...] = tuple(self._references())
         self._ref_starts = [r.start for r in self.references]
 
@@ -282,6 +287,21 @@ class ShellVariables:
                     return ShellResolution("function-arg", function=binding.name)
                 break
             index = self._function_parents[index]
+        setter = None
+        for command in self._set_args:
+            if command.start >= ref.start:
+                break
+            if self.shell_of(command.start) == ref.shell:
+                setter = command
+        if setter is not None and ref.name != "0":
+            words = setter.words
+            args = words[next(k for k, w in enumerate(words) if w.text == "--") + 1 :]
+            argument = None
+            if ref.name.isdigit():
+                index = int(ref.name) if len(ref.name) < 6 else len(args) + 1
+                argument = args[index - 1] if 0 < index <= len(args) else None
+            value = argument.text if argument is not None and not argument.has_expansion else None
+            return ShellResolution("set-args", value=value, argument=argument, setter=setter)
         if ref.shell < 0:
             return ShellResolution("run-arg")
         script = self.scripts[ref.shell]

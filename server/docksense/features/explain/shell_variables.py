@@ -198,6 +198,17 @@ def _positional(analysis: Analysis, ref: DocReference, resolution: ShellResoluti
             "*": "all the arguments joined into one string when quoted",
             "#": "the number of arguments"}.get(name)
     status = resolution.status
+    if status == "set-args" and resolution.setter is not None:
+        start, _ = ref.piece.to_doc(resolution.setter.start, resolution.setter.start)
+        out.summary = (f"{(what or f'Argument {name}').capitalize()} as set by `set --` on line "
+                       f"{_line(analysis, start)}.")
+        if resolution.value is not None:
+            out.specifics.append(f"Value here: {_shown(resolution.value)}.")
+        elif resolution.argument is not None:
+            out.specifics.append(f"Given as {_shown(resolution.argument.raw)}.")
+        elif name.isdigit():
+            out.specifics.append("`set --` gave fewer arguments: empty.")
+        return out
     if status == "function-arg":
         out.summary = (f"Inside the function `{md.escape(resolution.function)}`: "
                        + (what or ("the function's name" if name == "0" else f"argument {name} of the call")) + ".")
