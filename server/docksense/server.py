@@ -72,6 +72,9 @@ class DocksenseServer(LanguageServer):
         self._publishing_lock = threading.Lock()
         self._pending: dict[str, asyncio.Task[None]] = {}
         self.pull_diagnostics = False
+        # Set once the first warm-up (imports, knowledge base) is done; until then requests get
+        # COLD_BUDGET_S, so a cold start on a busy machine is not mistaken for a stuck request.
+        self.warmed = threading.Event()
 
     # -- state helpers -----------------------------------------------------------
     @property
@@ -156,6 +159,8 @@ class DocksenseServer(LanguageServer):
                 settle_garbage_collector()
             except Exception:
                 log.exception("docksense: loading the knowledge base failed")
+            finally:
+                self.warmed.set()
 
         thread = threading.Thread(target=load, name="docksense-knowledge", daemon=True)
         try:
@@ -269,6 +274,10 @@ def guarded_call(function: Callable[..., T], default: T, *args: Any) -> T:
         return default
 
 
+# The budget while the server is still importing its layers and loading the knowledge base.
+COLD_BUDGET_S = 30.0
+
+
 def _document_uri(params: Any) -> Optional[str]:
     document = getattr(params, "text_document", None)
     uri = getattr(document, "uri", None)
@@ -338,6 +347,9 @@ def guarded(default: Any = None, overrun: Optional[Callable[[], Exception]] = No
             key = _request_key(ls, name, params)
             job = lanes.submit(uri, key, version, text, functools.partial(call, ls, params, *args, **kwargs))
             budget = ls.settings.limits.request_budget_ms / 1000
+            warmed = getattr(ls, "warmed", None)
+            if warmed is not None and not warmed.is_set():
+                budget = max(budget, COLD_BUDGET_S)
             finished, result = await lanes.wait(uri, job, budget)
             if finished:
                 return result
