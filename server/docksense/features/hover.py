@@ -21,6 +21,9 @@ from .positions import to_offset, to_range
 MAX_NOTES = 3
 log = logging.getLogger(__name__)
 
+# Past this many characters an instruction gets no line-level Purpose/Why in a hover.
+LARGE_INSTRUCTION = 256 * 1024
+
 
 def render(explanation: Explanation, detail: str = "full", general: bool = False) -> str:
     """Markdown for one explanation: summary, Purpose, Why, this file, notes, docs link.
@@ -81,6 +84,12 @@ def line_lead(analysis: Analysis, kb: KnowledgeBase, offset: int, detail: str = 
     ins = analysis.tree.instruction_at(offset)
     if ins is None:
         return ""
+    if ins.end - ins.start > LARGE_INSTRUCTION:
+        # Composing the line means classifying every command in it and linking it to the rest
+        # of the file: seconds for a megabyte-long RUN. Say so instead of stalling the hover.
+        size = (ins.end - ins.start) // 1024
+        return (f"**Purpose:** not composed for an instruction this long ({size} KB); hover a "
+                f"command or option inside it for its meaning.")
     try:
         line = explain_line(analysis, kb, ins)
     except Exception:  # noqa: BLE001 - the general hover still answers

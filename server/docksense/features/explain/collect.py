@@ -72,6 +72,17 @@ def explain_at(analysis: Analysis, kb: KnowledgeBase, offset: int) -> Optional[E
     ins = analysis.tree.instruction_at(offset)
     if ins is None:
         return explain_comment_or_directive(analysis, kb, offset)
+    # A huge RUN (a 1.6 MB one-liner) is explained from the commands around the cursor only.
+    from .large_shell import NOT_LARGE, explain_large_shell_at
+
+    found = explain_large_shell_at(analysis, kb, offset)
+    if found is not NOT_LARGE:
+        return found
+    if ins.trigger is None and any(start <= offset < end for start, end in ins.keyword_pieces()):
+        # the keyword needs only the instruction's own explanation, not those of all its parts
+        for piece in _keyword_pieces(keyword_explanation(analysis, kb, ins), ins):
+            if piece.start <= offset < piece.end:
+                return piece
     head, parts = explain_instruction(analysis, kb, ins)
     candidates = _keyword_pieces(head, ins) + parts
     if ins.trigger is not None:
