@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import threading
+import weakref
 from typing import TYPE_CHECKING, Iterator, Optional
 
 from ..analysis.images import ImageFacts, lookup_image, parse_image
@@ -59,6 +60,26 @@ def today() -> _dt.date:
 _VERSION_TAIL = re.compile(r"(?:\.[0-9]+)*")
 
 
+# What the knowledge base says about an image tag, kept across document versions (an edit
+# re-checks every FROM; the facts of a tag only change with the knowledge base itself).
+_FACTS: "weakref.WeakKeyDictionary[KnowledgeBase, dict[tuple[str, str], ImageFacts]]" = weakref.WeakKeyDictionary()
+_FACTS_LIMIT = 4096
+
+
+def _facts_of(kb: KnowledgeBase, ref) -> ImageFacts:
+    with _KB_LOCK:
+        table = _FACTS.get(kb)
+        if table is None:
+            table = _FACTS[kb] = {}
+    key = (ref.full_name, ref.tag)
+    facts = table.get(key)
+    if facts is None:
+        if len(table) >= _FACTS_LIMIT:
+            table.clear()
+        facts = table[key] = lookup_image(kb, ref)
+    return facts
+
+
 def suggested_line(facts: ImageFacts) -> str:
     """Where to move: the line's successor when the knowledge base names one, else the
     recommended line (which may be another image, such as ``eclipse-temurin:25``)."""
@@ -93,7 +114,6 @@ def replacement_tag(tag: str, line: str, target: str) -> Optional[str]:
 def check_end_of_life(analysis: "Analysis") -> Iterator[Finding]:
     """Each FROM whose tag belongs to a release line past its end-of-life date."""
     kb: Optional[KnowledgeBase] = None
-    seen: dict[tuple[str, str], ImageFacts] = {}  # a file often repeats one base image
     now = today()
     escape = analysis.tree.escape
     for stage in analysis.stages:
@@ -106,10 +126,7 @@ def check_end_of_life(analysis: "Analysis") -> Iterator[Finding]:
             continue
         if kb is None:
             kb = knowledge_base(analysis)
-        key = (ref.full_name, ref.tag)
-        facts = seen.get(key)
-        if facts is None:
-            facts = seen[key] = lookup_image(kb, ref)
+        facts = _facts_of(kb, ref)
         eol = facts.end_of_life(now)
         if eol is None or facts.line is None:
             continue
