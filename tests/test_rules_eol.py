@@ -61,11 +61,27 @@ def test_unknown_images_tags_variables_and_digests_are_silent() -> None:
         "ARG V=18\n"
         "FROM example.com/private/node:18\n"
         "FROM node:lts-slim\n"
-        "FROM node:${V}-slim\n"
+        "FROM node:${UNSET}-slim\n"
         "FROM node@sha256:" + "a" * 64 + "\n"
         "FROM node\n"
     )
     assert findings(text, RULE) == []
+
+
+def test_tag_from_a_global_arg_default_is_judged_by_its_value() -> None:
+    text = "ARG GO_VERSION=1.23.4\nFROM golang:${GO_VERSION}-alpine\n"
+    literal = findings("FROM golang:1.23.4-alpine\n", RULE)
+    assert literal, "the literal tag is past its end of life on the pinned day"
+    (found,) = findings(text, RULE)
+    assert text[found.start:found.end] == "golang:${GO_VERSION}-alpine"
+    assert "ARG GO_VERSION" in found.message and found.fix is None
+
+
+def test_tag_from_an_arg_without_default_or_a_stage_is_silent() -> None:
+    assert findings("ARG V\nFROM node:${V}-slim\n", RULE) == []
+    text = "ARG B=base\nFROM node:18 AS base\nFROM ${B}\n"
+    (only,) = findings(text, RULE)  # the stage reference is not an image
+    assert text[only.start:only.end] == "18"
 
 
 def test_tag_and_digest_is_reported_without_fix() -> None:

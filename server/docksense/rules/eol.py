@@ -7,7 +7,9 @@ and the line to recommend (``knowledge/images/*.toml``, ``[lifecycle]``); this f
 them through :func:`docksense.analysis.images.lookup_image`.
 
 It stays silent whenever it cannot be sure: an image or tag the knowledge base does not
-know, a tag built from variables, a reference pinned by digest alone. The fix swaps the
+know, a tag built from a variable without a default, a reference pinned by digest alone. A
+tag built from global ARGs is judged by the value their defaults give (the build model's
+expansion, as BuildKit expands a FROM line); it is reported on the whole word, without a fix. The fix swaps the
 release line inside the tag and keeps the variant (``18-slim`` -> ``22-slim``); it is never
 applied automatically because a new base image changes what the image contains.
 """
@@ -104,6 +106,19 @@ def replacement_tag(tag: str, line: str, target: str) -> Optional[str]:
     return new if new != tag else None
 
 
+def _expanded_with_defaults(analysis: "Analysis", index: int, text: str) -> tuple[Optional[str], list[str]]:
+    """A FROM image built from variables, as BuildKit expands it with the global ARG defaults
+    (the build model's expansion), and the names it read; None when a name has no value, the
+    word is malformed, or the stage builds on an earlier stage."""
+    build = analysis.build
+    if index >= len(build.stages) or build.stages[index].base_index is not None:
+        return None, []
+    expanded = build.expand_global(text)
+    if expanded.value is None or expanded.error or expanded.unmatched or not expanded.matched:
+        return None, []
+    return expanded.value, list(expanded.matched)
+
+
 @rule(
     "EndOfLifeBaseImage",
     family="eol",
@@ -118,9 +133,15 @@ def check_end_of_life(analysis: "Analysis") -> Iterator[Finding]:
     escape = analysis.tree.escape
     for stage in analysis.stages:
         word = stage.image
-        if word is None or stage.base_stage is not None or "$" in word.text:
+        if word is None or stage.base_stage is not None:
             continue
-        value = unquote(word.text, escape)
+        via_args: list[str] = []
+        if "$" in word.text:
+            value, via_args = _expanded_with_defaults(analysis, stage.index, word.text)
+            if value is None:
+                continue
+        else:
+            value = unquote(word.text, escape)
         ref = parse_image(value)
         if ref is None or not ref.tag or ref.has_variables:
             continue
@@ -136,6 +157,9 @@ def check_end_of_life(analysis: "Analysis") -> Iterator[Finding]:
         if target:
             where = target if (":" in target or "/" in target) else f"{ref.full_name}:{target}"
             message += f"; move to a supported line such as {where}"
+        if via_args:
+            names = ", ".join(via_args)
+            message += f" (with the default of ARG {names}; --build-arg may override it)"
         source = analysis.text[word.start:word.end]
         tag_at = source.rfind(":" + ref.tag, 0, len(source) - len(ref.digest) - (1 if ref.digest else 0))
         if source != value or tag_at < 0:
