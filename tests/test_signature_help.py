@@ -57,6 +57,14 @@ CASES = [
     ("FROM a\nRUN --mount=type=cache,target=/root/.cache|", "--mount=type=cache,", "target=<path>"),
     ("FROM a\nRUN --mount=type=secret,id=npmrc,dst=|", "--mount=type=secret,", "target=<path>"),
     ("FROM a\nRUN --mount=type=tmpfs,|", "--mount=type=tmpfs,", "type=tmpfs"),
+    # the cursor on a key (not only past its '=') makes that option active
+    ("FROM a\nRUN --mount=type=cache,|target=/root/.cache,sharing=locked ls", "--mount=type=cache,", "target=<path>"),
+    ("FROM a\nRUN --mount=type=cache,tar|get=/root/.cache,sharing=locked ls", "--mount=type=cache,", "target=<path>"),
+    ("FROM a\nRUN --mount=type=cache,target=/root/.cache,s|haring=locked ls", "--mount=type=cache,",
+     "sharing=<shared|private|locked>"),
+    ("FROM a\nRUN --mount=type=cache,target=/root/.cache,sharing|=locked ls", "--mount=type=cache,",
+     "sharing=<shared|private|locked>"),
+    ("FROM a\nRUN --mount=ty|pe=cache,target=/root/.cache ls", "--mount=type=cache,", "type=cache"),
     ("FROM --platform=|", "--platform=<os>/<arch>", "<os>/<arch>[/<variant>]"),
 ]
 

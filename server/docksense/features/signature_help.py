@@ -237,7 +237,12 @@ def _mount_signature(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, fl
         key, eq, val = field.partition("=")
         if key.strip().lower() == "type" and eq:
             mount_type = val.strip().lower() or "bind"
-    current = value[:typed_upto].split(",")[-1].split("=", 1)[0].strip().lower()
+    # The option under the cursor is the whole comma-separated field around it: with the cursor
+    # on a key (``ta|rget=/x``, or just before it) the option is that key, not what precedes it.
+    field_start = value.rfind(",", 0, typed_upto) + 1
+    field_end = value.find(",", typed_upto)
+    field = value[field_start:field_end if field_end >= 0 else len(value)]
+    current = field.split("=", 1)[0].strip().lower()
     mount = kb.get("mount", mount_type)
     params: list[tuple[str, str]] = [(f"type={mount_type}", "bind (default), cache, tmpfs, secret or ssh")]
     keys = ["type"]
