@@ -613,6 +613,21 @@ class RequestFailed(JsonRpcException):
     CODE = -32803
 
 
+class _RefusalsAreNotErrors(logging.Filter):
+    """pygls logs every error response with a traceback at ERROR; a refusal is an answer, not
+    a failure, so it becomes one DEBUG line of ours instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, RequestFailed):
+            log.debug("docksense: request refused: %s", exc.message)
+            return False
+        return True
+
+
+logging.getLogger("pygls.protocol.json_rpc").addFilter(_RefusalsAreNotErrors())
+
+
 def _refused(outcome: Any) -> Any:
     """Turn a feature's refusal (an object with ``message``) into an error the client shows."""
     message = getattr(outcome, "message", None)
