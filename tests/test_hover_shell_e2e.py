@@ -128,6 +128,19 @@ CASES = {
             ("\\$PATH", 0, 1, ["escaped dollar sign", "literal"], []),
         ],
     ),
+    "optional option values": (
+        "FROM mcr.microsoft.com/dotnet/sdk\nRUN dotnet publish --self-contained false -o /app\n",
+        [("false", 0, 1, ["value of --self-contained", "framework-dependent"], [])],
+    ),
+    "option families and operands a command describes": (
+        ("FROM php:8.3-fpm\n"
+        "RUN ./configure --with-iconv && locale-gen en_US.UTF-8 && docker-php-ext-enable sodium\n"),
+        [
+            ("--with-iconv", 0, 3, ["--with-iconv (--with-*)", "option of configure"], []),
+            ("en_US", 0, 1, ["argument of locale-gen", "/etc/locale.gen"], []),
+            ("sodium", 0, 1, ["argument of docker-php-ext-enable", "already enable"], []),
+        ],
+    ),
 }
 
 URI = "file:///tmp/docksense-hover-shell/{}/Dockerfile"

@@ -36,6 +36,16 @@ def _command_entry(kb: KnowledgeBase, name: str) -> Entry | None:
     return entry
 
 
+def _family(options: dict[str, Part], name: str) -> tuple[str, Part] | None:
+    """The option family (``--enable-*``) whose prefix ``name`` extends, the longest prefix first."""
+    best: tuple[str, Part] | None = None
+    for key, part in options.items():
+        if key.endswith("*") and len(key) > 2 and len(name) >= len(key) and name.startswith(key[:-1]):
+            if best is None or len(key) > len(best[0]):
+                best = (key, part)
+    return best
+
+
 class _Classifier:
     """Walks a command's words left to right, the way the program reads its arguments."""
 
@@ -45,6 +55,9 @@ class _Classifier:
         self.is_set = _basename(cmd.words[0].text) == "set"
         self.subs: list[tuple[str, Part]] = []  # subcommands so far, outermost first (`mod`, `download`)
         self.pending: tuple[str, Part] | None = None
+        # An option whose value is optional (`--self-contained [true|false]`): the next word is
+        # its value only when it is one of the option's listed values.
+        self.optional: tuple[str, Part] | None = None
         self.options_done = False
         self.operand_seen = False
         self.roles: list[WordRole] = []
@@ -59,12 +72,21 @@ class _Classifier:
 
     # -- helpers ---------------------------------------------------------------------------
     def _lookup(self, name: str) -> tuple[str, Part] | None:
-        """An option of the innermost subcommand first, then of the ones around it, then of the command."""
-        for _, part in reversed(self.subs):
-            found = find_part(part.options, name)
+        """An option of the innermost subcommand first, then of the ones around it, then of the
+        command; failing that, a family of options the knowledge base names by a trailing ``*``
+        (configure's ``--with-*`` matches ``--with-iconv``)."""
+        levels = [part.options for _, part in reversed(self.subs)]
+        if self.entry is not None:
+            levels.append(self.entry.options)
+        for options in levels:
+            found = find_part(options, name)
             if found is not None:
                 return found
-        return find_part(self.entry.options, name) if self.entry is not None else None
+        for options in levels:
+            found = _family(options, name)
+            if found is not None:
+                return found
+        return None
 
     def _add(self, word: Word, role: str, a: int, b: int, found: tuple[str, Part] | None,
              offsets: Sequence[int]) -> None:
@@ -80,13 +102,17 @@ class _Classifier:
 
     def _expect_value(self, found: tuple[str, Part] | None) -> None:
         self.pending = found if found is not None and found[1].takes_value else None
+        self.optional = found if found is not None and not found[1].takes_value and found[1].values else None
 
     # -- words -----------------------------------------------------------------------------
     def _word(self, word: Word) -> None:
         text = word.text
+        optional, self.optional = self.optional, None
         if self.pending is not None:
             self._whole(word, "option-value", self.pending)
             self.pending = None
+        elif optional is not None and find_part(optional[1].values, text) is not None:
+            self._whole(word, "option-value", optional)
         elif self.options_done or len(text) < 2 or text[0] not in "-+":
             self._operand(word)
         elif text == "--":

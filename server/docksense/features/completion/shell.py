@@ -176,47 +176,69 @@ def argument_candidates(kb: KnowledgeBase, words: list[ShellWord], typed: str, s
     if not roles or roles[0].entry is None:
         return []
     entry = roles[0].entry
-    sub = None
-    sub_key = ""
+    # The subcommands so far, outermost first, each with its path in the entry: classify reads
+    # `go mod download` as `mod` (a subcommand) whose value `download` is a subcommand of its own.
+    subs: list[tuple[str, object, list[str]]] = []
     has_operand = False
     for role in roles[1:]:
         if role.role == "subcommand" and role.part is not None:
-            sub, sub_key = role.part, role.key
+            path = subs[-1][2] + ["values", role.key] if subs else ["subcommands", role.key]
+            subs.append((role.key, role.part, path))
         elif role.role == "operand":
             has_operand = True
+    owner = " ".join([entry.name] + [key for key, _, _ in subs])
+    # Where options are looked up, innermost first (as classify looks them up).
+    levels = [(part.options, path, " ".join([entry.name] + [k for k, _, _ in subs[: i + 1]]))
+              for i, (_, part, path) in enumerate(subs)][::-1]
+    levels.append((entry.options, [], entry.name))
     last = roles[-1]
-    owner = f"{entry.name} {sub_key}" if sub is not None else entry.name
-    if last.role == "option" and last.part is not None and last.part.takes_value and last.word is words[-1] \
-            and not typed.startswith("-") and "=" not in words[-1].text:
+    optional = last.part is not None and not last.part.takes_value and bool(last.part.values)  # `--self-contained [false]`
+    if last.role == "option" and last.part is not None and (last.part.takes_value or optional) \
+            and last.word is words[-1] and not typed.startswith("-") and "=" not in words[-1].text:
         if last.part.values:
-            path = (["subcommands", sub_key] if sub is not None and last.key in sub.options else []) + ["options", last.key]
+            path = _option_path(levels, last.key, last.part) + ["options", last.key]
             return [Candidate(value, Kind.Value, detail=_short(part.summary), start=start,
                               data={"id": entry.id, "path": path + ["values", value]})
                     for value, part in last.part.values.items()]
         return []
     if typed.startswith("-"):
         if "=" in typed:
-            return _inline_value(entry, sub, sub_key, typed, start)
+            return _inline_value(entry, levels, typed, start)
         written = {w.text.split("=", 1)[0] for w in words}
         out = []
-        if sub is not None:
-            for key, part in sub.options.items():
-                if key not in written:
-                    out.append(_option(entry, key, part, f"option of {owner}", start, ["subcommands", sub_key, "options", key], "0"))
-        for key, part in entry.options.items():
-            if key not in written and not (sub is not None and key in sub.options):
-                out.append(_option(entry, key, part, f"option of {entry.name}", start, ["options", key], "1"))
+        seen: set[str] = set()
+        for depth, (options, path, who) in enumerate(levels):
+            sort = "0" if depth < len(levels) - 1 else "1"
+            for key, part in options.items():
+                if key in written or key in seen or key.endswith("*"):
+                    continue  # `--with-*` names a family of options, not one to insert
+                seen.add(key)
+                out.append(_option(entry, key, part, f"option of {who}", start, path + ["options", key], sort))
         return out
-    if sub is None and not has_operand and entry.subcommands:
-        return [Candidate(key, Kind.Method, detail=_short(part.summary), start=start,
-                          deprecated=bool(part.deprecated), data={"id": entry.id, "path": ["subcommands", key]})
-                for key, part in entry.subcommands.items()]
+    if has_operand:
+        return []
+    if not subs and entry.subcommands:
+        choices, path = entry.subcommands, ["subcommands"]
+    elif subs and subs[-1][1].values:
+        choices, path = subs[-1][1].values, subs[-1][2] + ["values"]
+    else:
+        return []
+    return [Candidate(key, Kind.Method, detail=_short(part.summary), start=start,
+                      deprecated=bool(part.deprecated), data={"id": entry.id, "path": path + [key]})
+            for key, part in choices.items()]
+
+
+def _option_path(levels, key: str, part) -> list[str]:
+    """The path of the level whose options hold ``key`` (the innermost that has it)."""
+    for options, path, _ in levels:
+        if options.get(key) is part:
+            return path
     return []
 
 
-def _inline_value(entry, sub, sub_key: str, typed: str, start: int) -> list[Candidate]:
+def _inline_value(entry, levels, typed: str, start: int) -> list[Candidate]:
     name = typed.partition("=")[0]
-    for path, options in ((["subcommands", sub_key], sub.options if sub is not None else {}), ([], entry.options)):
+    for options, path, _ in levels:
         part = options.get(name)
         if part is not None and part.values:
             return [Candidate(v, Kind.Value, detail=_short(p.summary), start=start + len(name) + 1,

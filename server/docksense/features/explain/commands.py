@@ -88,8 +88,11 @@ def explain_commands(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, co
                 if known is None and role.entry is not None and role.entry.values and role.part is None:
                     found = find_part(role.entry.values, role.text)  # `]`, `!=` of test
                     if found is not None:
-                        known = Explanation.from_knowledge(start, end, role.text, f"operator of {owner}",
+                        what = "argument" if found[0][:1].isalnum() else "operator"  # `sodium` vs `!=`
+                        known = Explanation.from_knowledge(start, end, role.text, f"{what} of {owner}",
                                                            role.entry, found[1])
+                    elif "*" in role.entry.values and not role.word.has_expansion:
+                        known = _any_operand(role, owner, role.entry.values["*"], start, end)
                 if known is None and role.text == "-":
                     known = _dash(start, end)
                 if known is None and role.text in (".", "./", ".."):
@@ -137,6 +140,14 @@ def _find_placeholder(start: int, end: int, text: str) -> Explanation:
     explanation = Explanation(start, end, text, "placeholder of find -exec",
                               summary="find puts the path of the file it found here (with `+`, as many paths as fit).",
                               docs="https://www.gnu.org/software/findutils/manual/html_mono/find.html#Run-Commands")
+    return explanation
+
+
+def _any_operand(role, owner: str, part, start: int, end: int) -> Explanation:
+    """An operand of a command whose entry describes its operands as a whole (``values."*"``:
+    the locale of ``locale-gen en_US.UTF-8``, the extension of ``docker-php-ext-enable``)."""
+    explanation = Explanation.from_knowledge(start, end, role.text, f"argument of {owner}", role.entry, part)
+    explanation.specifics.append(f"Here: {md.code(role.text)}.")
     return explanation
 
 
