@@ -27,3 +27,13 @@ def test_an_option_deep_inside_a_huge_run_is_explained():
     answer = hover(Analysis(TEXT), KnowledgeBase(), types.Position(1, column))
     assert answer is not None and "--no-install-recommends" in answer.contents.value
     assert answer.range.start.character == column - 3
+
+
+def test_a_duration_made_of_40000_digits_is_refused_without_a_regex_scan():
+    from docksense.features.explain.flags import parse_duration
+
+    assert parse_duration("9" * 40_000) is None and parse_duration("9" * 40_000 + "s") is None
+    assert parse_duration("1m30s") == 90 and parse_duration(".5s") == 0.5 and parse_duration("1..2s") is None
+    text = "FROM a\nHEALTHCHECK --interval=" + "9" * 40_000 + " CMD true\n"
+    answer = hover(Analysis(text), KnowledgeBase(), types.Position(1, 15))
+    assert answer is not None

@@ -63,10 +63,25 @@ def parse_duration(text: str) -> Optional[float]:
     """Go's time.ParseDuration, in seconds (None when invalid)."""
     if text in ("0",):
         return 0.0
-    parts = re.findall(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)", text)
-    if not parts or "".join(a + b for a, b in parts) != text:
+    if not text or len(text) > 64:  # no real duration is longer; a digit run must not cost more
         return None
-    return sum(float(number) * _DURATION_UNITS[unit] for number, unit in parts)
+    total = 0.0
+    at = 0
+    while at < len(text):  # one left-to-right scan: number, then unit, repeated
+        start = at
+        while at < len(text) and (text[at].isascii() and text[at].isdigit() or text[at] == "."):
+            at += 1
+        number = text[start:at]
+        if not number or number == "." or number.count(".") > 1:
+            return None
+        unit_start = at
+        while at < len(text) and not (text[at].isascii() and (text[at].isdigit() or text[at] == ".")):
+            at += 1
+        unit = text[unit_start:at]
+        if unit not in _DURATION_UNITS:
+            return None
+        total += float(number) * _DURATION_UNITS[unit]
+    return total
 
 
 def _human(seconds: float) -> str:
