@@ -17,10 +17,12 @@ from docksense.features.code_actions import (
     fix_all_text,
     ignore_file_edit,
     ignore_instruction_edit,
+    ignore_instruction_title,
     minimal_edit,
 )
 from docksense.features.diagnostics import diagnostics
 from docksense.rules import RULES, RuleConfig, run_rules
+from docksense.rules.model import Rule
 from docksense.settings import Settings, parse_settings
 from docksense.syntax import LineIndex
 
@@ -284,6 +286,27 @@ def test_ignore_actions_are_offered_through_code_actions():
     assert set(by_title) == {f"Ignore {APT} for this instruction", f"Ignore {APT} in this file"}
     assert action_text(text, by_title[f"Ignore {APT} in this file"]) == "# check=skip=ZzAptGet\n" + text
     assert rules_at(action_text(text, by_title[f"Ignore {APT} for this instruction"]), APT) == []
+
+
+def _rule(name: str, family: str = "buildkit", aliases: tuple[str, ...] = ()) -> Rule:
+    return Rule(name, family, "warning", "test", lambda analysis: iter(()), aliases=aliases)
+
+
+def test_instruction_ignore_title_says_who_obeys_it():
+    # BuildKit (frontend 1.21+) reads "# check=skip=" above an instruction for most checks ...
+    plain = Analysis("FROM a\nCMD b\n")
+    assert ignore_instruction_title(plain, _rule("JSONArgsRecommended", aliases=("DL3025",))) == \
+        "Ignore JSONArgsRecommended for this instruction"
+    assert ignore_instruction_title(plain, _rule("ZzOurs", family="practice")) == "Ignore ZzOurs for this instruction"
+    # ... but runs these with the file's directive only: the comment silences docksense alone
+    for name in ("ConsistentInstructionCasing", "DuplicateStageName", "NoEmptyContinuation",
+                 "MultipleInstructionsDisallowed", "InvalidDefaultArgInFrom"):
+        title = ignore_instruction_title(plain, _rule(name))
+        assert title.startswith(f"Ignore {name} for this instruction (docksense only")
+    # a hadolint pragma is never read by BuildKit
+    pragmas = Analysis("FROM a\n# hadolint ignore=DL3008\nRUN apt-get install x\nCMD b\n")
+    assert "BuildKit still reports it" in ignore_instruction_title(
+        pragmas, _rule("JSONArgsRecommended", aliases=("DL3025",)))
 
 
 # -- fix-all -------------------------------------------------------------------------------------

@@ -7,7 +7,9 @@
   is never applied to a newer one.
 * **Ignore <rule> for this instruction**: writes ``# check=skip=<Rule>`` into the comment
   block above the instruction (extending the ``check`` comment already there, since BuildKit
-  reads only the first one). When the file already uses hadolint pragmas and the rule has a
+  reads only the first one). BuildKit honours it since Dockerfile frontend 1.21, except for
+  the checks it runs with the file's directive only (``FILE_SCOPED_CHECKS``): for those the
+  title says it silences docksense only. When the file already uses hadolint pragmas and the rule has a
   hadolint code, ``# hadolint ignore=DLxxxx`` goes on the line directly above instead (the
   only line hadolint reads).
 * **Ignore <rule> in this file**: adds the rule to the ``# check=skip=`` parser directive,
@@ -35,6 +37,7 @@ from ..rules.hadolint_config import config_for
 from ..rules.suppressions import (
     BUILDKIT,
     CheckValue,
+    buildkit_reads_local_skip,
     CommentIndex,
     effective_value,
     line_break,
@@ -305,6 +308,23 @@ def ignore_instruction_edit(analysis: Analysis, rule: Rule, offset: int) -> Opti
     return Edit(at, at, f"{prefix}{indent}# check=skip={rule.name}{newline}")
 
 
+def ignore_instruction_title(analysis: Analysis, rule: Rule) -> str:
+    """The title of the instruction-level ignore action, honest about who will obey it.
+
+    BuildKit (Dockerfile frontend 1.21+) reads ``# check=skip=`` above an instruction, except
+    for the checks it runs with the file's directive only; it never reads hadolint pragmas.
+    """
+    title = f"Ignore {rule.name} for this instruction"
+    if rule.family != BUILDKIT:
+        return title
+    facts = _facts(analysis)
+    if rule.aliases and facts.uses_pragmas and facts.pragmas_honoured:
+        return f"{title} (hadolint pragma: BuildKit still reports it)"
+    if not buildkit_reads_local_skip(rule):
+        return f"{title} (docksense only: BuildKit reads this check from the file's directive)"
+    return title
+
+
 def ignore_file_edit(analysis: Analysis, rule: Rule) -> Optional[Edit]:
     """The edit that silences ``rule`` in the whole file (the ``check`` parser directive)."""
     text = analysis.text
@@ -417,7 +437,7 @@ def ignore_actions(analysis: Analysis, diagnostic: types.Diagnostic, rule: Rule,
     offset = to_offset(analysis.lines, diagnostic.range.start, encoding)
     out = []
     for title, edit in (
-        (f"Ignore {rule.name} for this instruction", ignore_instruction_edit(analysis, rule, offset)),
+        (ignore_instruction_title(analysis, rule), ignore_instruction_edit(analysis, rule, offset)),
         (f"Ignore {rule.name} in this file", ignore_file_edit(analysis, rule)),
     ):
         if edit is not None:

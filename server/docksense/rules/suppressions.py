@@ -30,7 +30,9 @@ Sources, read as data (nothing is executed):
     since the previous instruction, where an empty ``#`` line starts the block afresh and
     blank lines do not. The first ``check`` comment of the block counts; its ``skip`` and
     ``experimental`` options apply to findings inside that instruction; ``error`` is ignored
-    there, as in BuildKit.
+    there, as in BuildKit. (BuildKit reads these comments since Dockerfile frontend 1.21;
+    for the checks in :data:`FILE_SCOPED_CHECKS` it never does, so there such a comment
+    silences docksense only.)
 
 ``# hadolint ignore=DL3008,SC2086``, ``# hadolint global ignore=...``, ``# hadolint stage ignore=...``
     hadolint's pragmas, read with its grammar (blanks around ``=`` and the commas, a trailing
@@ -110,6 +112,22 @@ def _skip(text: str, i: int, blanks: str) -> int:
 def unsilenceable(rule: Rule) -> bool:
     """Whether no comment or project file may silence the rule: BuildKit refuses the file."""
     return rule.family == SYNTAX and rule.severity == "error"
+
+
+# BuildKit checks its linter runs with the file's ``check`` directive only, never merged with
+# the comments above an instruction (dockerfile2llb: the parser's NoEmptyContinuation
+# warnings, validateStageNames, validateCommandCasing, validateBaseImagesWithDefaultArgs and
+# validateBaseImagePlatform run on the file-level linter), and MultipleInstructionsDisallowed,
+# which the *later* instruction's comments govern while the finding is on the earlier one.
+FILE_SCOPED_CHECKS = frozenset({
+    "NoEmptyContinuation", "DuplicateStageName", "ReservedStageName", "ConsistentInstructionCasing",
+    "InvalidDefaultArgInFrom", "InvalidBaseImagePlatform", "MultipleInstructionsDisallowed",
+})
+
+
+def buildkit_reads_local_skip(rule: Rule) -> bool:
+    """Whether BuildKit itself honours ``# check=skip=<rule>`` above the reported instruction."""
+    return rule.family == BUILDKIT and rule.name not in FILE_SCOPED_CHECKS
 
 
 def canonical_name(name: str) -> str:
