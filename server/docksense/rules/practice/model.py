@@ -7,6 +7,8 @@ the size of the file.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 import attrs
@@ -24,6 +26,32 @@ if TYPE_CHECKING:
 
 FAMILY = "practice"
 _MEMO_KEY = "practice.model"
+
+# Roles of a command, kept across document versions. The shared shell parse
+# (analysis.commands.parse_shell) hands every version the same SimpleCommand object for a RUN
+# whose text did not change, so after an edit only the edited RUN's commands are classified
+# again. Keyed by identity (rules compare the roles' words to the command's words with
+# ``is``); the entry holds the command and the knowledge base so their ids stay theirs.
+_ROLES_LIMIT = 8192
+_roles_cache: "OrderedDict[tuple[int, int], tuple[SimpleCommand, KnowledgeBase, list[WordRole]]]" = OrderedDict()
+_roles_lock = threading.Lock()
+
+
+def roles_of(command: SimpleCommand, kb: "KnowledgeBase") -> list[WordRole]:
+    """``classify(command, kb)``, remembered for this very command object and knowledge base."""
+    key = (id(command), id(kb))
+    with _roles_lock:
+        held = _roles_cache.get(key)
+        if held is not None and held[0] is command and held[1] is kb:
+            _roles_cache.move_to_end(key)
+            return held[2]
+    roles = classify(command, kb)
+    with _roles_lock:
+        _roles_cache[key] = (command, kb, roles)
+        if len(_roles_cache) > _ROLES_LIMIT:
+            _roles_cache.popitem(last=False)
+    return roles
+
 
 @attrs.define(eq=False)
 class Cmd:
@@ -51,7 +79,7 @@ class Cmd:
     def roles(self) -> list[WordRole]:
         """What each word is to the program (subcommand, option, value ...), from the knowledge base."""
         if self._roles is None:
-            self._roles = classify(self.loc.command, self.kb)
+            self._roles = roles_of(self.loc.command, self.kb)
         return self._roles
 
     def span(self, word: Word) -> tuple[int, int]:
