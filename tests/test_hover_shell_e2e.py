@@ -141,6 +141,19 @@ CASES = {
             ("sodium", 0, 1, ["argument of docker-php-ext-enable", "already enable"], []),
         ],
     ),
+    "shell operators": (
+        ("FROM debian\n"
+        "RUN set -eux; curl -fsSL https://example.com/i.sh | sh - && make || true \\\n"
+        " && dpkg -l | grep x >/dev/null 2>&1\n"),
+        [
+            ("| sh", 0, 0, ["pipe", "downloaded text", "Risk", "`curl` does not fail the RUN"], []),
+            ("&& make", 0, 0, ["Runs `make` only if"], []),
+            ("||", 0, 1, ["ignores any failure of `make`"], []),
+            ("; curl", 0, 0, ["`set -e` is on here"], []),
+            ("| grep", 0, 0, ["`dpkg` becomes the standard input of `grep`"], ["Risk"]),
+            (">/dev/null", 0, 1, ["Discards standard output"], []),
+        ],
+    ),
 }
 
 URI = "file:///tmp/docksense-hover-shell/{}/Dockerfile"

@@ -91,3 +91,53 @@ def test_operands_described_by_the_command():
     sodium = hover_at(text, "sodium", 1)
     assert "argument of docker-php-ext-enable" in sodium and "already enable" in sodium
     assert "operator of test" in hover_at("FROM a\nRUN [ a != b ]\n", "!=")
+
+
+# -- 2. shell operators ----------------------------------------------------------------------------
+def test_parser_records_control_operators_in_source_order():
+    script = parse_shell("a | b && c || d; e & f |& g; for i in 1; do h; done")
+    assert [op for op, _, _ in script.operators] == ["|", "&&", "||", ";", "&", "|&", ";", ";", ";"]
+    text = "a | b && c"
+    assert [text[s:e] for _, s, e in parse_shell(text).operators] == ["|", "&&"]
+    # a `;` that is find's argument, and the operators of a decoded `su -c "..."` script
+    assert parse_shell("find . -exec rm {} \\;").operators == ()
+    text = 'su -c "a && b" x'
+    assert [text[s:e] for _, s, e in parse_shell(text).operators] == ["&&"]
+
+
+def test_pipe_into_a_shell_says_what_runs_and_the_risk():
+    text = "FROM debian\nRUN curl -fsSL https://example.com/install.sh | sh -s -- -y\n"
+    value = hover_at(text, "| sh")
+    assert "pipe" in value and "`curl`" in value and "`sh`" in value
+    assert "downloaded text" in value and "Risk" in value and "sha256sum" in value
+    assert "a failing `curl` does not fail the RUN" in value
+    plain = hover_at("FROM debian\nRUN dpkg -l | grep x && curl x | sh -c 'cat'\n", "| grep")
+    assert "pipe" in plain and "Risk" not in plain
+    assert "Risk" not in hover_at("FROM debian\nRUN curl x | sh -c 'cat'\n", "| sh")
+
+
+def test_pipefail_from_set_or_shell_is_seen():
+    assert "`pipefail` is on here" in hover_at("FROM debian\nRUN set -o pipefail && a | b\n", "| b")
+    shell = 'FROM debian\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN a | b\n'
+    assert "`pipefail` is on here" in hover_at(shell, "| b")
+    assert "`pipefail` is on here" not in hover_at("FROM debian\nRUN a | b; set -o pipefail\n", "| b")
+
+
+def test_lists_and_separators():
+    text = "FROM debian\nRUN make && make install || true; rm -rf /tmp/x; if [ -f y ]; then z & fi\n"
+    assert "only if `make` succeeded" in hover_at(text, "&&")
+    or_ = hover_at(text, "||")
+    assert "only if `make` failed" in or_ and "ignores any failure" in or_
+    semi = hover_at(text, "; rm")
+    assert "whatever" in semi and "Without `set -e`" in semi
+    assert "before `then`" in hover_at(text, "; then")
+    assert "background" in hover_at(text, "& fi")
+    assert "`set -e` is on here" in hover_at("FROM debian\nRUN set -eux; a; b\n", "; b")
+
+
+def test_redirections_and_set_options_still_explained():
+    text = "FROM debian\nRUN set -eux && set -o pipefail && make >/dev/null 2>&1\n"
+    assert "Discards standard output" in hover_at(text, ">/dev/null")
+    assert "standard error" in hover_at(text, "2>&1", 1)
+    assert "stop on errors" in hover_at(text, "-eux", 1)
+    assert "pipeline fails" in hover_at(text, "pipefail").lower()

@@ -114,6 +114,9 @@ class ShellScript:
     redirections: tuple[Redirection, ...] = attrs.field(default=(), repr=False)
     scripts: tuple[InlineScript, ...] = attrs.field(default=(), repr=False)
     bindings: tuple[Binding, ...] = attrs.field(default=(), repr=False)
+    # Control operators between commands, `(op, start, end)` in source order: `|`, `|&`, `&&`,
+    # `||`, `;`, `&` (hover explains them; `;;` and redirections are not here).
+    operators: tuple[tuple[str, int, int], ...] = attrs.field(default=(), repr=False)
 
     def command_at(self, offset: int) -> SimpleCommand | None:
         """The innermost command whose span contains ``offset`` (end inclusive, for typing)."""

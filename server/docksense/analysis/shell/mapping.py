@@ -65,6 +65,8 @@ class _Mapper:
             parser.redirections.append(Redirection(
                 r.op, r.fd, self.pos(r.start), self.pos(r.op_start), self.span(r.op_start, r.op_end)[1],
                 self.span(r.start, r.end)[1], self.word(r.target) if r.target is not None else None, r.context))
+        for op, start, end in inner.operators:
+            parser.operators.append((op, *self.span(start, end)))
         for s in inner.scripts:
             # Composed, not copied: a script nested in decoded scripts n deep is mapped n times
             # as it moves out, and copying its offsets each time was quadratic in the depth.

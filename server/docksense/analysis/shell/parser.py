@@ -114,6 +114,7 @@ class _Parser:
         self.shells = shells  # shells around the commands being parsed (1: the RUN's own)
         self.redirections: list[Redirection] = []
         self.scripts: list[InlineScript] = []
+        self.operators: list[tuple[str, int, int]] = []  # (op, start, end) of `|`, `&&`, `;` ...
         # [name, kind, start, end, values, scope_start, scope_end]: frozen into Binding at the end
         self.bindings: list[list] = []
         self.function: list | None = None  # a function defined just now, its body next
@@ -175,6 +176,7 @@ class _Parser:
                 i = self._pattern(toks, i, frames, base)
             elif kind == _OP:
                 if tok[3] in _SEPARATORS:
+                    self.operators.append((tok[3], tok[1], tok[2]))
                     if cur.start >= 0:
                         self._finish(cur, frames, base)
                     i += 1
@@ -526,10 +528,12 @@ def _parse(text: str) -> ShellScript:
     bindings = tuple(Binding(name, kind, start, end, values, scope_start, scope_end)
                      for name, kind, start, end, values, scope_start, scope_end in parser.bindings)
     return ShellScript(tuple(map(_COMMAND, commands)), tuple(errors), tuple(parser.redirections),
-                       tuple(sorted(parser.scripts, key=_START)), tuple(sorted(bindings, key=_START)))
+                       tuple(sorted(parser.scripts, key=_START)), tuple(sorted(bindings, key=_START)),
+                       tuple(sorted(parser.operators, key=_OP_START)))
 
 
 _START = operator.attrgetter("start")
+_OP_START = operator.itemgetter(1)
 
 
 _SORT_KEY = operator.itemgetter(0, 1)

@@ -15,6 +15,7 @@ from .. import markdown as md
 from .model import Explanation
 from .packages import package_explanation
 from .paths import path_explanation
+from .operators import operator_explanations
 from .redirects import redirect_explanations
 
 
@@ -102,6 +103,7 @@ def explain_commands(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, co
                 if known is not None:
                     out.append(known)
     out.extend(redirect_explanations(analysis, ins, model))
+    out.extend(operator_explanations(analysis, ins, model))
     return out
 
 
