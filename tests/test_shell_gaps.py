@@ -133,6 +133,7 @@ def test_lists_and_separators():
     assert "before `then`" in hover_at(text, "; then")
     assert "background" in hover_at(text, "& fi")
     assert "`set -e` is on here" in hover_at("FROM debian\nRUN set -eux; a; b\n", "; b")
+    assert "only if the pipeline ending in `tar` succeeded" in hover_at("FROM a\nRUN curl x | tar -x && b\n", "&&")
 
 
 def test_redirections_and_set_options_still_explained():

@@ -138,8 +138,10 @@ def _pipe(op: str, before: list[SimpleCommand], after: list[SimpleCommand], pipe
 
 
 def _list(op: str, before: list[SimpleCommand], after: list[SimpleCommand], errexit: bool, next_word: str,
-          start: int, end: int) -> Explanation:
+          start: int, end: int, after_pipe: bool = False) -> Explanation:
     left, right = _codes(before) or "the command before", _codes(after) or "the next command"
+    if after_pipe and _codes(before):
+        left = f"the pipeline ending in {left}"  # `a | b && c`: the pipeline's status is b's
     if op == "&&":
         explanation = Explanation(start, end, op, "AND list", docs=_LISTS,
                                   summary=f"Runs {right} only if {left} succeeded (exit status 0). A chain of `&&` "
@@ -161,7 +163,7 @@ def _list(op: str, before: list[SimpleCommand], after: list[SimpleCommand], erre
             return Explanation(start, end, op, "command separator", docs=_LISTS,
                                summary=f"Ends the command list before `{next_word}` (a newline would do the same).")
         explanation = Explanation(start, end, op, "command separator", docs=_LISTS,
-                                  summary=f"Runs {right} after {left} whatever {left}'s exit status.")
+                                  summary=f"Runs {right} after {left}, whatever its exit status.")
         if errexit:
             explanation.specifics.append("`set -e` is on here: a failing command still stops the RUN.")
         else:
@@ -191,5 +193,6 @@ def operator_explanations(analysis: Analysis, ins: Instruction, run: RunShell | 
             else:
                 rest = [w for w in text[end:end + 60].split() if w != "\\"]
                 next_word = rest[0].rstrip(";") if rest else ""
-                out.append(_list(op, before, after, errexit, next_word, start, end))
+                after_pipe = number > 0 and script.operators[number - 1][0] in ("|", "|&")
+                out.append(_list(op, before, after, errexit, next_word, start, end, after_pipe))
     return out
