@@ -26,6 +26,7 @@ import attrs
 
 from ..syntax import Dockerfile, Flag, Instruction, Word
 from ..syntax.expansion import MAX_VALUE, SET, UNKNOWN, UNSET, Expansion, expand_word, is_literal
+from ..syntax.numbers import parse_int_bounded
 from .images import parse_image
 from .platforms import PLATFORM_DEFAULTS, Platform, looks_windows, parse_platform
 from .stages import Stage
@@ -205,8 +206,9 @@ class BuildModel:
         first = self._first_named.get(key)
         if first is not None and first < before:
             return first
-        if key.isdigit() and len(key) <= 6 and int(key) < before:
-            return int(key)
+        index = parse_int_bounded(key)  # ASCII digits only, bounded length
+        if index is not None and index < before:
+            return index
         return None
 
     # -- stages -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Optional
 import attrs
 
 from ..syntax import Dockerfile, Flag, Instruction, Word
+from ..syntax.numbers import parse_int_bounded
 
 
 @attrs.define(eq=False)
@@ -66,6 +67,7 @@ def stage_named(stages: list[Stage], name: str, before: Optional[int] = None) ->
     for stage in stages[:limit]:
         if stage.key == key:
             return stage
-    if key.isdigit() and len(key) <= 6 and int(key) < limit:  # no int() of a 5,000-digit word
-        return stages[int(key)]
+    index = parse_int_bounded(key)  # ASCII digits only ("²".isdigit() is True), bounded length
+    if index is not None and index < limit:
+        return stages[index]
     return None

@@ -30,6 +30,7 @@ import attrs
 from ..analysis import Analysis
 from ..analysis.stages import Stage
 from ..syntax import Flag, Instruction
+from ..syntax.numbers import parse_int_bounded
 
 VARIABLE = "variable"
 STAGE = "stage"
@@ -304,10 +305,11 @@ class _Builder:
             self.items.append(Occurrence(STAGE, name, start, end, False, ins, _stage_key(key), target,
                                          stage_index=stage.index))
             return
-        if name.isdigit() and int(name) < len(stages):
-            referred = stages[int(name)]
+        index = parse_int_bounded(name)  # ASCII digits only ("²".isdigit() is True), bounded length
+        if index is not None and index < len(stages):
+            referred = stages[index]
             target = declared.get(referred.key) if referred.name is not None else None
-            symbol = _stage_key(referred.key) if target is not None else ("stage-index", int(name))
+            symbol = _stage_key(referred.key) if target is not None else ("stage-index", index)
             if target is None:
                 target = Occurrence(STAGE, referred.instruction.keyword, referred.instruction.keyword_start,
                                     referred.instruction.keyword_end, True, referred.instruction, symbol,
