@@ -88,9 +88,34 @@ class ConfigReadError(ValueError):
 
 # -- reading the YAML ----------------------------------------------------------------------------
 try:  # libyaml's parser when the wheel has it: ~10x faster than the pure-Python one
-    _LOADER: Any = yaml.CSafeLoader
+    _BASE_LOADER: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _LOADER = yaml.SafeLoader
+    _BASE_LOADER = yaml.SafeLoader
+
+# Longest number scalar converted. PyYAML reads YAML 1.1 sexagesimal integers (``1:59:59``)
+# by multiplying ever larger powers of 60: quadratic, about 25 s for a 1 MB ``1:59:59...``;
+# it also calls int() on decimal text past Python's 4,300-digit limit. No setting hadolint
+# reads is a number that long, so a longer one is refused before any conversion.
+MAX_NUMBER_CHARS = 64
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader with number scalars bounded by length before conversion."""
+
+
+def _bounded(construct: Any) -> Any:
+    def construct_bounded(loader: Any, node: Any) -> Any:
+        if len(str(node.value)) > MAX_NUMBER_CHARS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number longer than {MAX_NUMBER_CHARS} characters", node.start_mark)
+        return construct(loader, node)
+    return construct_bounded
+
+
+for _tag, _construct in (("tag:yaml.org,2002:int", yaml.constructor.SafeConstructor.construct_yaml_int),
+                         ("tag:yaml.org,2002:float", yaml.constructor.SafeConstructor.construct_yaml_float)):
+    _Loader.add_constructor(_tag, _bounded(_construct))
+_LOADER: Any = _Loader
 
 # A hadolint configuration has a few dozen entries. These bounds keep a hostile file (a
 # 100,000-item list, a billion-laughs alias tree, nesting hundreds deep) cheap: the events
