@@ -23,7 +23,7 @@ import subprocess
 import tempfile
 import threading
 from collections import OrderedDict
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 import attrs
 
@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 EXCLUDED = ("1090", "1091", "2187")
 TIMEOUT = 20.0  # seconds per ShellCheck process
 BATCH = 64  # scripts per process
+# characters per process: a few large scripts get a process (and a time cap) of their own,
+# so one slow script cannot run a batch of small ones into TIMEOUT and lose their verdicts
+BATCH_CHARS = 64 * 1024
 CACHE_SIZE = 4096
 
 Key = tuple[str, str, tuple[str, ...]]
@@ -128,8 +131,7 @@ class Runner:
             for script in todo:
                 batches.setdefault(script.shell, []).append(script)
             for shell, group in batches.items():
-                for start in range(0, len(group), BATCH):
-                    chunk = group[start:start + BATCH]
+                for chunk in _chunks(group):
                     future = self._pool.submit(self._run_batch, executable, shell, chunk)
                     for script in chunk:
                         self._pending[script.key] = future
@@ -156,6 +158,21 @@ class Runner:
         for index, script in enumerate(scripts):
             self._store(script.key, found.get(index, ()))
         return any(found.values())
+
+
+def _chunks(group: list[Script]) -> Iterator[list[Script]]:
+    """``group`` in order, cut into chunks of at most BATCH scripts and, unless one script
+    alone passes it, BATCH_CHARS characters."""
+    chunk: list[Script] = []
+    size = 0
+    for script in group:
+        if chunk and (len(chunk) >= BATCH or size + len(script.text) > BATCH_CHARS):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(script)
+        size += len(script.text)
+    if chunk:
+        yield chunk
 
 
 def _found_any(future: concurrent.futures.Future) -> bool:
