@@ -110,3 +110,38 @@ def test_only_stage_is_not_called_target_only():
     assert "--target" not in line.why and "Nothing else uses it" not in line.why
     line = lines("FROM alpine:3.20 AS tools\nRUN echo hi\nFROM alpine:3.20 AS app\nRUN echo 2\n")[1]
     assert "Nothing else uses it" in line.why
+
+
+# -- 5. variables paired with their own lines -----------------------------------------------------
+def test_variables_pair_with_the_lines_that_define_them():
+    text = ("FROM debian:12\nENV GPG_KEY=k\nENV PYTHON_VERSION=3.11\nENV PYTHON_SHA256=abc\n"
+            "RUN echo $PYTHON_VERSION $PYTHON_SHA256 $GPG_KEY\n")
+    why = lines(text)[5].why
+    assert "$GPG_KEY, $PYTHON_VERSION and $PYTHON_SHA256 come from lines 2, 3 and 4" in why, why
+
+
+def test_variables_sharing_a_line_are_grouped():
+    text = "FROM debian:12\nENV A=1 B=2\nENV C=3\nRUN echo $C $B $A\n"
+    why = lines(text)[4].why
+    assert "$A and $B from line 2; $C from line 3" in why, why
+
+
+# -- 6. phrases: sha256sum -c, options listed once, [ -s ] only after a download --------------------
+def test_checksum_check_phrase_is_whole():
+    purpose = lines('FROM debian:12\nRUN echo "$H *a.tgz" | sha256sum -c -\n')[2].purpose
+    assert "checksums of," not in purpose and "of, " not in purpose
+    assert "Checks files against the checksums read from standard input" in purpose, purpose
+
+
+def test_option_given_to_two_commands_is_listed_once_with_whose():
+    text = "FROM debian:12\nRUN apt-get install -y curl && apt-get purge -y --auto-remove gcc\n"
+    options = lines(text)[2].options
+    assert [o for o, _ in options].count("-y") == 1
+    text_y = dict(options)["-y"]
+    assert "apt-get install" in text_y and "apt-get purge" in text_y
+
+
+def test_empty_file_check_is_about_a_download_only_after_one():
+    assert "-s" not in dict(lines("FROM debian:12\nRUN [ -s /usr/local/bin/x ]; ln -s a b\n")[2].options)
+    downloaded = lines("FROM debian:12\nRUN curl -fsSLo /tmp/x.tgz https://e/x && [ -s /tmp/x.tgz ]\n")[2]
+    assert "download" in dict(downloaded.options)["-s"]

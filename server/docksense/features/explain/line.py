@@ -17,6 +17,7 @@ from .. import markdown as md
 from .instructions import stage_at
 from .context import LineContext
 from .links import link_phrases
+from .phrases import join_words
 from .purpose import purpose
 from .why import why
 
@@ -172,17 +173,27 @@ def _notes(ctx: LineContext, ins: Instruction) -> list[str]:
 
 def _options(ctx: LineContext, ins: Instruction) -> list[tuple[str, str]]:
     """Options that matter on this line and that the Purpose does not already state, as written
-    with their value, and why they are there."""
-    out: list[tuple[str, str]] = []
+    with their value, and why they are there. One option given to several commands
+    (``apt-get install -y`` ... ``apt-get purge -y``) is listed once, naming whose it is."""
+    found: dict[tuple[str, str], list[str]] = {}
+    downloads: Optional[set[str]] = None
     for located in ctx.analysis.commands(ins):
         command = located.command
         if not command.words:
             continue
         roles = ctx.roles(command)
+        whose = _command_key(roles, command)
         for index, role in enumerate(roles):
             if role.role != "option" or role.part is None or not role.part.why or role.part.action:
                 # an option with an action is already in the Purpose ("without recommended packages")
                 continue
+            if whose in _CONDITIONS:
+                # ``[ -s file ]``'s why is about a download: only where this line downloads that file
+                if downloads is None:
+                    downloads = _downloaded(ctx, ins)
+                tested = roles[index + 1].text if index + 1 < len(roles) else ""
+                if tested not in downloads:
+                    continue
             shown = role.text
             if role.part.takes_value:
                 follow = roles[index + 1] if index + 1 < len(roles) else None
@@ -190,10 +201,49 @@ def _options(ctx: LineContext, ins: Instruction) -> list[tuple[str, str]]:
                     shown += " " + follow.text
                 elif follow is not None and follow.role == "option-value":
                     shown = role.word.text
-            out.append((shown, " ".join((role.part.why or role.part.summary).split())))
-            if len(out) >= MAX_OPTIONS:
-                return out
-    return list(dict.fromkeys(out))
+            key = (shown, " ".join((role.part.why or role.part.summary).split()))
+            if key not in found and len(found) >= MAX_OPTIONS:
+                continue
+            owners = found.setdefault(key, [])
+            if whose not in owners:
+                owners.append(whose)
+    out = []
+    for (shown, text), owners in found.items():
+        if len(owners) > 1:
+            text = f"for {join_words([md.code(o) for o in owners])}, {text[:1].lower() + text[1:]}"
+        out.append((shown, text))
+    return out
+
+
+_CONDITIONS = frozenset({"test", "[", "[["})
+_DOWNLOAD_OUTPUT = {"curl": ("-o", "--output"), "wget": ("-O", "--output-document")}
+
+
+def _downloaded(ctx: LineContext, ins: Instruction) -> set[str]:
+    """Files this instruction downloads into (``curl -o FILE``, ``wget -O FILE``), as written."""
+    out: set[str] = set()
+    for located in ctx.analysis.commands(ins):
+        words = [w.text for w in located.command.words]
+        if not words:
+            continue
+        flags = _DOWNLOAD_OUTPUT.get(words[0].rsplit("/", 1)[-1])
+        if flags is None:
+            continue
+        short, long = flags
+        for index, word in enumerate(words[1:], 1):
+            if word.startswith(long + "="):
+                out.add(word.split("=", 1)[1])
+            elif (word == long or (word.startswith("-") and not word.startswith("--") and word.endswith(short[1])))\
+                    and index + 1 < len(words):
+                out.add(words[index + 1])
+    return out
+
+
+def _command_key(roles: list, command) -> str:
+    """``apt-get install``: the program and its subcommand, as the line writes them."""
+    words = [command.words[0].text.replace("\\", "/").rsplit("/", 1)[-1]]
+    words += [r.text for r in roles[1:] if r.role == "subcommand"][:2]
+    return " ".join(words)
 
 
 __all__ = ["LineExplanation", "Optional", "compose", "context", "explain_line", "iter_lines", "unmentioned_links"]

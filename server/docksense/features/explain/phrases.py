@@ -98,7 +98,7 @@ def fill(action: str, objects: str) -> str:
             return "runs its arguments " + action[len("runs {} "):]
         if action.startswith("runs {} with "):  # `python` alone: the interpreter itself
             return "runs " + action[len("runs {} with "):]
-        return re.sub(r"\s*\{\}", "", action).strip()
+        return re.sub(r"(?:\s+(?:of|to|from|in|into|on|onto|with|for|at|by))?\s*\{\}", "", action).strip()
     return f"{action} {objects}" if objects else action
 
 
@@ -141,6 +141,7 @@ def command_phrase(kb: KnowledgeBase, words: Sequence, roles: Sequence, program:
     pending: Part | None = None
     last_flag: Part | None = None
     flags: list[str] = []  # qualifiers of options without a value: after those with one
+    mode: str | None = None  # an option whose action is a verb phrase (a mode of the command)
     for role in roles[1:]:
         if role.role == "subcommand" and role.part is not None:
             sub = (role.key, role.part) if sub is None else (f"{sub[0]} {role.key}", role.part)
@@ -149,7 +150,9 @@ def command_phrase(kb: KnowledgeBase, words: Sequence, roles: Sequence, program:
             last_flag = role.part if role.part is not None and not role.part.takes_value else None
             if role.part is not None and not role.part.takes_value:
                 phrase = role.part.action
-                if phrase and "{}" not in phrase:
+                if phrase and is_verb_phrase(phrase) and mode is None:
+                    mode = phrase  # ``sha256sum -c``: the option picks what the command does
+                elif phrase and "{}" not in phrase:
                     flags.append(phrase)
         elif role.role == "option-value":
             part = role.part or pending
@@ -183,6 +186,12 @@ def command_phrase(kb: KnowledgeBase, words: Sequence, roles: Sequence, program:
     qualifiers = qualifiers + [f for f in flags if f not in qualifiers]
     source: Entry | Part = sub[1] if sub is not None else entry
     action = action_of(source)
+    if mode is not None and (not source.action or " or " in action.split("{}")[0]):
+        # "computes or checks checksums of {}" settled by ``-c``: "checks files against ..."
+        action, source = mode, Part(summary="", action=mode)
+        objects = ["standard input" if o == "-" else o for o in objects]
+    elif mode is not None and "{}" not in mode:
+        qualifiers.append(mode)
     if not source.action:
         # ``tar -x``: the option names the operation (a mode), the command has no action of its own
         verb = next((q for q in qualifiers if is_verb_phrase(q)), None)
@@ -195,7 +204,7 @@ def command_phrase(kb: KnowledgeBase, words: Sequence, roles: Sequence, program:
         action = f"runs {code_word(key)}"
     elif not action:
         action = f"runs {code_word(program)}"
-    shown = [code_word(o) for o in objects if o != "-"]
+    shown = [o if o == "standard input" else code_word(o) for o in objects if o != "-"]
     if entry.name in _VALUE_FIRST and len(shown) >= 2 and "{}" in action:
         text = action.replace("{}", f"{join_words(shown[1:])} to {shown[0]}", 1)
     elif entry.name in _TO_LAST and len(shown) >= 2 and "{}" in action:

@@ -90,9 +90,7 @@ def _run(ctx: LineContext, ins: Instruction) -> list[str]:
         out.append(f"Its output {md.code(link.subject)} is what line {link.line} copies into a later stage.")
     reads = _links(facts, "reads-set-on")
     if reads:
-        names = join_words([md.code("$" + l.subject) for l in reads])
-        lines = join_words(sorted({str(l.line) for l in reads}))
-        out.append(f"{names} {'comes' if len(reads) == 1 else 'come'} from line{'s' if len(set(l.line for l in reads)) > 1 else ''} {lines}.")
+        out.append(_variable_sources(reads))
     text = ins.args
     if re.search(r"\bdotnet\s+publish\b.*--no-restore", text):
         restore = next((ctx.line(i) for i in (ctx.stage(ins).instructions if ctx.stage(ins) else [])
@@ -278,6 +276,31 @@ def _program_why(ctx: LineContext, ins: Instruction) -> list[str]:
         if entry is not None and entry.why and entry.name not in _WRAPPERS and _SERVING & set(entry.tags):
             return [f"{md.code(entry.name)}: {_lower(first_sentence(entry.why))}."]
     return []
+
+
+def _variable_sources(reads: list) -> str:
+    """"$A, $B and $C come from lines 27, 28 and 29": names in the order of the lines that
+    define them, so each name pairs with its own line; names sharing a line are grouped."""
+    by_line: dict[int, list[str]] = {}
+    for link in sorted(reads, key=lambda l: (l.line, _pair_index(l.target, l.subject))):
+        names = by_line.setdefault(link.line, [])
+        if link.subject not in names:
+            names.append(link.subject)
+    groups = [(line, [md.code("$" + n) for n in names]) for line, names in by_line.items()]
+    if len(groups) == 1:
+        line, names = groups[0]
+        return f"{join_words(names)} {'comes' if len(names) == 1 else 'come'} from line {line}."
+    if all(len(names) == 1 for _, names in groups):
+        return (f"{join_words([names[0] for _, names in groups])} come from lines "
+                f"{join_words([str(line) for line, _ in groups])}.")
+    parts = [f"{join_words(names)} from line {line}" for line, names in groups]
+    return "Set earlier: " + "; ".join(parts) + "."
+
+
+def _pair_index(ins: Instruction, name: str) -> int:
+    """Where ``name`` is set among the ENV/ARG pairs of ``ins`` (its order on the line)."""
+    keys = [p.key for p in ins.pairs]
+    return keys.index(name) if name in keys else len(keys)
 
 
 def _healthcheck(ctx: LineContext, ins: Instruction) -> list[str]:
