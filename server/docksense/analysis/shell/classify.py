@@ -40,9 +40,9 @@ def _family(options: dict[str, Part], name: str) -> tuple[str, Part] | None:
     """The option family (``--enable-*``) whose prefix ``name`` extends, the longest prefix first."""
     best: tuple[str, Part] | None = None
     for key, part in options.items():
-        if key.endswith("*") and len(key) > 2 and len(name) >= len(key) and name.startswith(key[:-1]):
-            if best is None or len(key) > len(best[0]):
-                best = (key, part)
+        if key.endswith("*") and len(key) > 2 and len(name) >= len(key) and name.startswith(key[:-1]) \
+                and (best is None or len(key) > len(best[0])):
+            best = (key, part)
     return best
 
 

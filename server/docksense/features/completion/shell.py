@@ -186,7 +186,6 @@ def argument_candidates(kb: KnowledgeBase, words: list[ShellWord], typed: str, s
             subs.append((role.key, role.part, path))
         elif role.role == "operand":
             has_operand = True
-    owner = " ".join([entry.name] + [key for key, _, _ in subs])
     # Where options are looked up, innermost first (as classify looks them up).
     levels = [(part.options, path, " ".join([entry.name] + [k for k, _, _ in subs[: i + 1]]))
               for i, (_, part, path) in enumerate(subs)][::-1]

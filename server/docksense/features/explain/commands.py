@@ -13,9 +13,9 @@ from ...knowledge import KnowledgeBase, find_part
 from ...syntax import Instruction
 from .. import markdown as md
 from .model import Explanation
+from .operators import operator_explanations
 from .packages import package_explanation
 from .paths import path_explanation
-from .operators import operator_explanations
 from .redirects import redirect_explanations
 
 
