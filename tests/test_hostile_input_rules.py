@@ -6,9 +6,15 @@ tests/test_hostile_input.py does."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from types import SimpleNamespace
+
 import pytest
+from docksense import server
 from docksense.analysis import Analysis
 from docksense.analysis.stages import stage_named
+from docksense.budget import Lanes
 from docksense.features.diagnostics import diagnostics
 from docksense.features.occurrences import occurrences
 from docksense.rules.hadolint_config import config_from_text
@@ -16,6 +22,8 @@ from docksense.rules.shellcheck import runner as shellcheck_runner
 from docksense.rules.shellcheck.scripts import MAX_EXPANSIONS, checkable, scripts_of
 from docksense.rules.suppressions import match_directive
 from docksense.settings import Settings
+from lsprotocol import types
+from pygls.protocol import default_converter
 
 from .test_hostile_input import assert_flat
 
@@ -91,3 +99,64 @@ def test_large_scripts_get_batches_of_their_own():
     assert chunks == [[10, 60_000], [60_000, 10, 10]]
     many = [Fake(1) for _ in range(shellcheck_runner.BATCH * 2 + 1)]
     assert [len(c) for c in shellcheck_runner._chunks(many)] == [shellcheck_runner.BATCH] * 2 + [1]
+
+
+# -- rename and prepareRename: in the document's lane, within the budget -------------------
+class _RenameServer:
+    """What the rename handlers and :func:`guarded` read, with a 50 ms budget."""
+
+    def __init__(self) -> None:
+        self.lanes = Lanes()
+        self.settings = Settings()
+        self.settings.limits.request_budget_ms = 50
+        self.kb = object()
+        self.encoding = "utf-16"
+        self.protocol = SimpleNamespace(msg_id=1, _converter=default_converter())
+        self.client_capabilities = None
+
+    def document_state(self, uri):
+        return 1, "FROM alpine:3.20 AS a\n"
+
+    def analysis(self, uri):
+        return Analysis("FROM alpine:3.20 AS a\n")
+
+
+def _rename_params(kind: str):
+    doc, at = types.TextDocumentIdentifier("file:///tmp/x/Dockerfile"), types.Position(0, 20)
+    if kind == "prepare":
+        return types.PrepareRenameParams(text_document=doc, position=at)
+    return types.RenameParams(text_document=doc, position=at, new_name="b")
+
+
+@pytest.mark.parametrize("kind", ["prepare", "rename"])
+def test_rename_runs_in_the_lane_within_the_budget(kind, monkeypatch):
+    release, threads = threading.Event(), []
+
+    def stuck(*args):
+        threads.append(threading.current_thread().name)
+        release.wait(30)
+        return None
+
+    monkeypatch.setattr(server, "feature", lambda name: SimpleNamespace(prepare_rename=stuck, rename=stuck))
+    handler = server.prepare_rename if kind == "prepare" else server.rename
+
+    async def scenario():
+        answer = await handler(_RenameServer(), _rename_params(kind))  # over the 50 ms budget
+        release.set()
+        return answer
+
+    assert asyncio.run(scenario()) is None
+    assert threads and threads[0].startswith("docksense-doc")  # not the event loop's thread
+
+
+@pytest.mark.parametrize("kind", ["prepare", "rename"])
+def test_rename_refusal_is_still_a_request_failed_error(kind, monkeypatch):
+    refusal = SimpleNamespace(message="not here")
+    monkeypatch.setattr(server, "feature",
+                        lambda name: SimpleNamespace(prepare_rename=lambda *a: refusal, rename=lambda *a: refusal))
+    ls = _RenameServer()
+    ls.settings.limits.request_budget_ms = 10_000
+    handler = server.prepare_rename if kind == "prepare" else server.rename
+    with pytest.raises(server.RequestFailed) as caught:
+        asyncio.run(handler(ls, _rename_params(kind)))
+    assert caught.value.code == -32803 and caught.value.message == "not here"

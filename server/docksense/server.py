@@ -695,32 +695,32 @@ def document_highlight(ls: DocksenseServer, params: types.DocumentHighlightParam
     return feature("navigation").highlights(analysis, params.position, ls.encoding)
 
 
+# Rename runs in the document's lane within the request budget like every other request
+# (@guarded); a refusal is raised as RequestFailed (-32803), which @guarded lets through, so
+# the client shows its reason. An overrun or a failure answers null (nothing to rename).
 @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
+@guarded(None)
 def prepare_rename(ls: DocksenseServer, params: types.PrepareRenameParams):
-    def answer():
-        analysis = ls.analysis(params.text_document.uri)
-        if analysis is None or not ls.settings.features.rename:
-            return None
-        return feature("rename").prepare_rename(analysis, params.position, ls.encoding)
-
-    return _refused(guarded_call(answer, None))
+    analysis = ls.analysis(params.text_document.uri)
+    if analysis is None or not ls.settings.features.rename:
+        return None
+    return _refused(feature("rename").prepare_rename(analysis, params.position, ls.encoding))
 
 
 @server.feature(types.TEXT_DOCUMENT_RENAME)
+@guarded(None)
 def rename(ls: DocksenseServer, params: types.RenameParams):
-    def answer():
-        uri = params.text_document.uri
-        analysis = ls.analysis(uri)
-        if analysis is None or not ls.settings.features.rename:
-            return None
-        workspace_caps = ls.client_capabilities.workspace if ls.client_capabilities else None
-        edit_caps = workspace_caps.workspace_edit if workspace_caps else None
-        document_changes = bool(edit_caps and edit_caps.document_changes)
-        version = ls.workspace.get_text_document(uri).version
-        return feature("rename").rename(analysis, uri, params.position, params.new_name, ls.encoding,
-                                        version, document_changes)
-
-    return _refused(guarded_call(answer, None))
+    uri = params.text_document.uri
+    analysis = ls.analysis(uri)
+    if analysis is None or not ls.settings.features.rename:
+        return None
+    workspace_caps = ls.client_capabilities.workspace if ls.client_capabilities else None
+    edit_caps = workspace_caps.workspace_edit if workspace_caps else None
+    document_changes = bool(edit_caps and edit_caps.document_changes)
+    state = ls.document_state(uri)  # the snapshot this job was given: the version analysed
+    version = state[0] if state is not None else None
+    return _refused(feature("rename").rename(analysis, uri, params.position, params.new_name, ls.encoding,
+                                             version, document_changes))
 
 
 @server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
