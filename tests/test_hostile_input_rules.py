@@ -14,7 +14,6 @@ import pytest
 from docksense import server
 from docksense.analysis import Analysis
 from docksense.analysis.stages import stage_named
-from docksense.budget import Lanes
 from docksense.features.diagnostics import diagnostics
 from docksense.features.occurrences import occurrences
 from docksense.rules.hadolint_config import config_from_text
@@ -23,9 +22,9 @@ from docksense.rules.shellcheck.scripts import MAX_EXPANSIONS, checkable, script
 from docksense.rules.suppressions import match_directive
 from docksense.settings import Settings
 from lsprotocol import types
-from pygls.protocol import default_converter
 
 from .test_hostile_input import assert_flat
+from .test_protocol import _FakeServer
 
 
 def _codes(text: str) -> set:
@@ -102,17 +101,8 @@ def test_large_scripts_get_batches_of_their_own():
 
 
 # -- rename and prepareRename: in the document's lane, within the budget -------------------
-class _RenameServer:
+class _RenameServer(_FakeServer):
     """What the rename handlers and :func:`guarded` read, with a 50 ms budget."""
-
-    def __init__(self) -> None:
-        self.lanes = Lanes()
-        self.settings = Settings()
-        self.settings.limits.request_budget_ms = 50
-        self.kb = object()
-        self.encoding = "utf-16"
-        self.protocol = SimpleNamespace(msg_id=1, _converter=default_converter())
-        self.client_capabilities = None
 
     def document_state(self, uri):
         return 1, "FROM alpine:3.20 AS a\n"
