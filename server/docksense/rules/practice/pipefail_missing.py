@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Iterator, Optional, Sequence
 
 from ...analysis.commands import is_posix_shell
@@ -23,6 +24,16 @@ if TYPE_CHECKING:
 _COMMAND_STARTERS = ("while", "until", "if", "for", "case", "select", "time", "!", "(", "{", "[[")
 
 def _pipes(text: str, commands: Sequence[SimpleCommand]) -> list[int]:
+    """:func:`_pipes_between` the commands' spans, remembered across document versions: after
+    an edit only the edited RUN's script is scanned again."""
+    if "|" not in text:
+        return []
+    spans = tuple(sorted((c.start, c.end) for c in commands if c.end > c.start))
+    return list(_pipes_between(text, spans))
+
+
+@lru_cache(maxsize=4096)
+def _pipes_between(text: str, spans: tuple[tuple[int, int], ...]) -> tuple[int, ...]:
     """Offsets of the pipe operators of a script, found between its commands.
 
     Words and redirections are inside command spans; what lies between commands is
@@ -30,9 +41,6 @@ def _pipes(text: str, commands: Sequence[SimpleCommand]) -> list[int]:
     pipe unless it is half of ``||`` or a case-pattern alternative (``a|b)``): after a pipe
     comes a command, so nothing but blanks or a compound-command opener may follow it.
     """
-    if "|" not in text:
-        return []
-    spans = sorted((c.start, c.end) for c in commands if c.end > c.start)
     gaps: list[tuple[int, int]] = []
     position = 0
     for start, end in spans:
@@ -67,7 +75,7 @@ def _pipes(text: str, commands: Sequence[SimpleCommand]) -> list[int]:
                 if not rest or rest.startswith(_COMMAND_STARTERS):
                     found.append(i)
             i += 1
-    return found
+    return tuple(found)
 
 
 def _sets_pipefail(cmd: Cmd) -> bool:
