@@ -297,7 +297,7 @@ class ShellVariables:
             words = setter.words
             args = words[next(k for k, w in enumerate(words) if w.text == "--") + 1 :]
             argument = None
-            if ref.name.isdigit():
+            if ref.name.isascii() and ref.name.isdigit():
                 index = int(ref.name) if len(ref.name) < 6 else len(args) + 1
                 argument = args[index - 1] if 0 < index <= len(args) else None
             value = argument.text if argument is not None and not argument.has_expansion else None
@@ -306,7 +306,7 @@ class ShellVariables:
             return ShellResolution("run-arg")
         script = self.scripts[ref.shell]
         argument = None
-        if ref.name.isdigit():
+        if ref.name.isascii() and ref.name.isdigit():
             index = int(ref.name) if len(ref.name) < 6 else len(script.args)
             argument = script.args[index] if index < len(script.args) else None
         value = argument.text if argument is not None and not argument.has_expansion else None

@@ -30,7 +30,7 @@ def image_name_candidates(kb: KnowledgeBase, start: int) -> list[Candidate]:
 
 def _version_key(line: str) -> tuple:
     parts = re.split(r"[.\-]", line)
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
+    return tuple((0, int(p)) if p.isascii() and p.isdigit() and len(p) < 10 else (1, p) for p in parts)
 
 
 def tag_candidates(kb: KnowledgeBase, image: str, start: int, today: _dt.date | None = None) -> list[Candidate]:
