@@ -145,3 +145,66 @@ def test_empty_file_check_is_about_a_download_only_after_one():
     assert "-s" not in dict(lines("FROM debian:12\nRUN [ -s /usr/local/bin/x ]; ln -s a b\n")[2].options)
     downloaded = lines("FROM debian:12\nRUN curl -fsSLo /tmp/x.tgz https://e/x && [ -s /tmp/x.tgz ]\n")[2]
     assert "download" in dict(downloaded.options)["-s"]
+
+
+# -- 7. Windows absolute paths ----------------------------------------------------------------------
+def test_windows_absolute_destination_is_not_relative():
+    text = ("# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\n"
+            "COPY a.txt C:\\app\\\nCOPY b.txt C:/data/\nWORKDIR C:\\work\n")
+    explained = {line.line: line for _, line in iter_lines(Analysis(text), KB)}
+    assert "working directory" not in explained[3].purpose and "C:\\app\\" in explained[3].purpose
+    assert "working directory" not in explained[4].purpose
+    assert "C:\\work" in explained[5].purpose
+
+
+# -- 8. no sentence said twice --------------------------------------------------------------------
+def test_copied_stage_lines_said_once():
+    text = "FROM golang:1.23 AS build\nRUN go build -o /out/app .\nFROM alpine:3.20\nCOPY --from=build /out/app /app\n"
+    line = lines(text)[1]
+    assert "Line 4 copies files out of it" in line.purpose
+    assert "Line 4" not in line.why and "line 4" not in line.why.lower().replace("(line 4)", "")
+
+
+def test_onbuild_onbuild_not_nested():
+    line = lines("FROM alpine\nONBUILD ONBUILD RUN x\n")[2]
+    assert line.purpose.count("ONBUILD trigger") == 1 and "refuses" in line.purpose
+
+
+# -- 9, 10. hover: inherited values said once, notes only where they apply, flag values ------------
+DOC = ("ARG GO_VERSION=1.23.4\nFROM golang:${GO_VERSION}-alpine AS build\nARG TARGETOS\n"
+       "RUN GOOS=$TARGETOS go build -o /out/app . && echo -e \"built\"\n"
+       "FROM debian:12-slim AS deps\nENV APP_HOME=/opt/app\n"
+       "FROM deps AS final\nCOPY --from=build /out/app ${APP_HOME}/app\n"
+       "HEALTHCHECK --interval=30s CMD true\nRUN echo -e x\n")
+
+
+def _hover(text: str, needle: str, occurrence: int = 0):
+    from docksense.features.explain.collect import explain_at
+
+    offset = -1
+    for _ in range(occurrence + 1):
+        offset = text.index(needle, offset + 1)
+    return explain_at(Analysis(text), KB, offset)
+
+
+def test_inherited_env_value_not_repeated():
+    found = _hover(DOC, "APP_HOME}")
+    value = next(s for s in found.specifics if s.startswith("Value here"))
+    assert value.count("line 6") == 1 and "inherited" in value, value
+
+
+def test_declared_predefined_arg_not_warned():
+    found = _hover(DOC, "TARGETOS go")
+    assert not any("bare" in n for n in found.notes), found.notes
+    found = _hover("FROM alpine\nRUN echo $TARGETOS\n", "TARGETOS")
+    assert found is not None
+
+
+def test_dash_echo_note_only_where_sh_can_be_dash():
+    assert not any("dash" in n for n in _hover(DOC, "echo").notes)
+    assert any("dash" in n for n in _hover(DOC, "echo", 1).notes)
+
+
+def test_healthcheck_duration_value_has_a_hover():
+    found = _hover(DOC, "30s")
+    assert found is not None and any("30 seconds" in s for s in found.specifics)

@@ -349,7 +349,8 @@ def _relative_to_workdir(ins: Instruction) -> bool:
     """COPY/ADD to a relative destination, or a RUN/CMD/ENTRYPOINT naming a relative file."""
     if ins.name in ("COPY", "ADD"):
         words = ins.json.items if ins.json is not None else ins.words
-        return len(words) >= 2 and not ins.heredocs and not words[-1].text.startswith(("/", "$"))
+        return (len(words) >= 2 and not ins.heredocs and not words[-1].text.startswith("$")
+                and not re.match(r"[A-Za-z]:[\\/]|[\\/]", words[-1].text))
     if ins.name in ("CMD", "ENTRYPOINT", "RUN"):
         words = ins.json.items if ins.json is not None else ins.words
         return any(re.fullmatch(r"\.?\.?/?[\w.-]+\.(?:py|js|mjs|cjs|dll|jar|sh|rb|php|txt|json|csproj)", w.text)

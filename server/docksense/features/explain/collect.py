@@ -13,6 +13,7 @@ from .comments import comment_explanations, directive_explanations
 from .flags import flag_explanations
 from .instructions import argument_explanations, keyword_explanation
 from .model import Explanation
+from .note_context import note_applies
 from .variables import variable_explanations
 
 _MEMO = "explain.instruction"
@@ -39,6 +40,9 @@ def explain_instruction(analysis: Analysis, kb: KnowledgeBase, ins: Instruction,
             parts.append(trigger_head)
         parts.extend(trigger_parts)
     parts = [p for p in parts if not p.empty]
+    for part in [head] + parts:
+        if part.notes:
+            part.notes = [n for n in part.notes if note_applies(analysis, ins, n)]
     parts.sort(key=lambda p: (p.start, -(p.end - p.start)))
     memo[id(ins)] = (head, parts)  # type: ignore[index]
     return head, parts

@@ -7,6 +7,7 @@ from ...analysis.lines import LineFacts, LineIndex, classified, line_facts
 from ...analysis.stages import Stage
 from ...knowledge import KnowledgeBase
 from ...syntax import Instruction
+from .paths import is_absolute
 
 
 class LineContext:
@@ -62,7 +63,7 @@ class LineContext:
                     self._workdirs[id(other)] = current
                     if other.name == "WORKDIR" and other.words:
                         path = other.words[0].text
-                        if not path.startswith(("/", "$")) and current[0]:
+                        if not path.startswith("$") and not is_absolute(path) and current[0]:
                             path = current[0].rstrip("/") + "/" + path
                         current = (path, other)
                 final[stage.index] = current

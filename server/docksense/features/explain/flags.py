@@ -24,7 +24,10 @@ def flag_explanations(analysis: Analysis, kb: KnowledgeBase, ins: Instruction) -
         entry = kb.get("flag", "--" + flag.name, ins.name)
         if entry is None:
             continue  # not a flag of this instruction: the checks say so
-        head = Explanation.from_knowledge(flag.name_start, flag.name_end, "--" + flag.name,
+        # the whole ``--name=value``: a hover on a value nothing more specific explains (``30s``)
+        # gets the flag's own explanation, which states the value
+        end = flag.value_end if flag.value is not None and flag.value_end > flag.name_end else flag.name_end
+        head = Explanation.from_knowledge(flag.name_start, end, "--" + flag.name,
                                           f"flag of {ins.name}", entry)
         if flag.value is not None:
             head.specifics.append(f"Value here: {md.code(flag.value)}.")

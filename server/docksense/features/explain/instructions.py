@@ -15,7 +15,7 @@ from .. import markdown as md
 from .images import image_explanation
 from .model import Explanation
 from .labels import label_explanation
-from .paths import path_explanation
+from .paths import is_absolute, path_explanation
 from .exec_wrapper import exec_program
 
 
@@ -378,7 +378,7 @@ def _copy_paths(analysis: Analysis, kb: KnowledgeBase, ins: Instruction) -> list
     explanation = Explanation(dest.start, dest.end, dest.text, "destination in the image",
                               summary="Where the files land in the image.",
                               docs="https://docs.docker.com/reference/dockerfile/#copy")
-    if not dest.text.startswith("/") and not dest.text.startswith("$"):
+    if not is_absolute(dest.text) and not dest.text.startswith("$"):
         explanation.specifics.append(_relative_destination(analysis, ins))
     known = path_explanation(kb, dest.text, dest.start, dest.end)
     if known is not None:

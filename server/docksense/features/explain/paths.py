@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from ...knowledge import KnowledgeBase
 from .model import Explanation
+
+_WINDOWS_ABSOLUTE = re.compile(r"[A-Za-z]:[\\/]|[\\/]")
+
+
+def is_absolute(path: str) -> bool:
+    """An absolute path in the image: ``/app``, or on Windows images ``C:\\app``, ``C:/app``
+    and ``\\app`` (BuildKit resolves those against the system drive, not the WORKDIR)."""
+    return bool(_WINDOWS_ABSOLUTE.match(path))
 
 
 def _candidates(text: str) -> list[str]:

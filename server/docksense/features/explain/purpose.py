@@ -13,6 +13,7 @@ from ...analysis.windows_shell import shell_kind
 from ...syntax import Instruction
 from .. import markdown as md
 from .exec_wrapper import exec_program
+from .paths import is_absolute
 from .instructions import stage_at
 from .context import LineContext
 from .phrases import capitalise, code_word, command_phrase, join_words, sentence
@@ -31,6 +32,8 @@ _PREDEFINED = frozenset({"TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARI
 def purpose(ctx: LineContext, ins: Instruction) -> str:
     """The Purpose sentence(s) of ``ins`` as Markdown ("" for an unknown instruction)."""
     if ins.trigger is not None:
+        if ins.trigger.trigger is not None:  # ``ONBUILD ONBUILD``: BuildKit refuses it (listed as a problem)
+            return "Registers a nested ONBUILD trigger, which BuildKit refuses: an ONBUILD cannot register another."
         inner = purpose(ctx, ins.trigger)
         if not inner:
             return ""
@@ -341,7 +344,7 @@ def _copy(ctx: LineContext, ins: Instruction) -> str:
 def _destination(ctx: LineContext, ins: Instruction, text: str, workdir: str) -> str:
     """The destination as Markdown: absolute as BuildKit resolves it (variables expanded, joined
     to the WORKDIR); relative to the base image's working directory when that is unknown."""
-    if text.startswith("/"):
+    if is_absolute(text):
         return md.code(text)
     try:
         step = ctx.analysis.build.step(ins)
@@ -389,7 +392,7 @@ _KNOWN_SOURCES = {
 
 
 def _resolve(path: str, workdir: str) -> str:
-    if path.startswith(("/", "$")) or re.match(r"[A-Za-z]:[\\/]", path):
+    if path.startswith("$") or is_absolute(path):
         return path
     base = workdir or "/"
     if path in (".", "./"):
@@ -467,7 +470,7 @@ def _workdir(ctx: LineContext, ins: Instruction) -> str:
         return "Sets the working directory (none given)."
     before, _ = ctx.workdir(ins)
     written = ins.words[0].text
-    path = _resolve(written, before) if not written.startswith("/") else written
+    path = _resolve(written, before) if not is_absolute(written) else written
     expanded = _expanded_workdir(ctx, ins, before)
     if expanded and expanded != written:
         path = expanded
@@ -488,7 +491,7 @@ def _expanded_workdir(ctx: LineContext, ins: Instruction, before: str) -> str:
     if use is None or use.value is None or use.expansion is None:
         return ""
     value = use.value
-    if value.startswith("/"):
+    if is_absolute(value):
         return value
     base = step.workdir if step.workdir is not None else before
     return _resolve(value, base) if base else ""

@@ -132,9 +132,13 @@ def _name(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, ref: VarRef, 
     if status in ("env", "arg", "global") and definition is not None and definition.instruction is not None:
         kind = {"env": "ENV", "arg": "ARG", "global": "global ARG"}[status]
         where = f"{kind} on line {_line(analysis, definition.instruction.start)}"
-        if definition.inherited is not None and definition.inherited.instruction is not None:
-            source = "ENV" if definition.kind == "ENV" else "global ARG"
-            where += f" (from the {source} on line {_line(analysis, definition.inherited.instruction.start)})"
+        inherited = definition.inherited
+        if inherited is not None and inherited.instruction is not None:
+            if inherited.instruction is not definition.instruction:  # a global ARG re-declared
+                source = "ENV" if definition.kind == "ENV" else "global ARG"
+                where += f" (from the {source} on line {_line(analysis, inherited.instruction.start)})"
+            elif definition.stage is not None and definition.stage is not analysis.stage_of(ins):
+                where += f" of stage {md.code(definition.stage.label)}, inherited by this stage"
         value = resolution.value
         if value is None:
             out.specifics.append(f"Declared by the {where}, with no default: empty unless set with `--build-arg`.")

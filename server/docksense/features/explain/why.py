@@ -21,6 +21,8 @@ def why(ctx: LineContext, ins: Instruction, with_comment: bool = True) -> tuple[
     """The Why of ``ins`` as Markdown, and the ids of the idioms it relies on. ``with_comment``
     quotes the comment above the line (a walkthrough that shows the comment leaves it out)."""
     target = ins.trigger or ins
+    if target.trigger is not None:  # ``ONBUILD ONBUILD``: refused; the Purpose says so
+        return "", []
     sentences: list[str] = []
     detector = IDIOMS.get(target.name)
     idioms = detector(ctx, target) if detector is not None else []
@@ -133,10 +135,7 @@ def _lower(text: str) -> str:
 def _from(ctx: LineContext, ins: Instruction) -> list[str]:
     facts = ctx.facts(ins)
     out = [end_of_life(ctx, ins)]
-    copied = _links(facts, "stage-copied-by")
-    if copied and not any("Only what later stages copy" in s for s in out):
-        out.append(f"Line{'s' if len(copied) > 1 else ''} {join_words([str(l.line) for l in copied])} "
-                   f"cop{'y' if len(copied) > 1 else 'ies'} its results into a later stage.")
+    copied = _links(facts, "stage-copied-by")  # the Purpose names the lines that copy from it
     stage = ctx.stage(ins)
     if ctx.is_last_stage(stage) and len(ctx.analysis.stages) > 1:
         out.append("Earlier stages are built only as far as this one (or `--target`) needs them.")
