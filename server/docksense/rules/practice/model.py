@@ -214,6 +214,8 @@ class Model:
 
 def basename(text: str) -> str:
     """``/usr/bin/apt-get`` -> ``apt-get``: rules match programs by name wherever they live."""
+    if "/" not in text and "\\" not in text:
+        return text  # the common case, without building new strings (every command, every version)
     return text.rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1]
 
 
