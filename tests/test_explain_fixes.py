@@ -208,3 +208,20 @@ def test_dash_echo_note_only_where_sh_can_be_dash():
 def test_healthcheck_duration_value_has_a_hover():
     found = _hover(DOC, "30s")
     assert found is not None and any("30 seconds" in s for s in found.specifics)
+
+
+# -- 11. grammar and escaping ----------------------------------------------------------------------
+def test_one_package_is_singular_and_a_bare_install_has_an_object():
+    explained = lines("FROM python:3.12\nRUN pip install watchdog\nRUN pip install flask gunicorn\n"
+                      "RUN npm install --omit=dev\n")
+    assert "the Python package `watchdog`" in explained[2].purpose or "the Python package watchdog" in explained[2].purpose
+    assert "packages flask and gunicorn" in explained[3].purpose
+    assert not explained[4].purpose.startswith("Installs,"), explained[4].purpose
+    assert "package.json" in explained[4].purpose
+
+
+def test_knowledge_text_is_not_escaped_and_document_text_is():
+    text = "FROM alpine:3.20 AS app\nRUN echo hi\nFROM alpine:3.20 AS x_y\n"
+    out = explain_markdown(Analysis(text), KB, "t")
+    assert "Alpine Linux (musl libc" in out and "\\(" not in out
+    assert "`docker build --target app`" in out

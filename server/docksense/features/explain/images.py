@@ -54,10 +54,10 @@ def image_explanation(analysis: Analysis, kb: KnowledgeBase, word: Word, ins: In
             text = f"**End of life**: the {md.escape(facts.line.line)} line lost support on {eol.isoformat()}"
             if move:
                 text += f"; move to {md.code(move)}"
-            out.specifics.append(text + f" (as of {lifecycle.as_of}, source: {md.escape(lifecycle.source)}).")
+            out.specifics.append(text + f" (as of {lifecycle.as_of}, source: {lifecycle.source}).")
         else:
             out.specifics.append(f"Supported until {facts.line.eol} (as of {lifecycle.as_of}, "
-                                 f"source: {md.escape(lifecycle.source)}).")
+                                 f"source: {lifecycle.source}).")
     if ref.has_variables:
         out.specifics.append("Contains variables: the image is decided at build time from the global ARGs.")
     return out

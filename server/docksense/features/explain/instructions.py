@@ -301,7 +301,7 @@ def _arg_specifics(analysis: Analysis, ins: Instruction, pair) -> list[str]:
     definition = _definition(analysis, ins, pair.key)
     if stage is None:
         out.append("Declared before the first FROM: a **global** build argument, usable in FROM lines; "
-                   "a stage sees it only after re-declaring it with a bare `ARG " + md.escape(pair.key) + "`.")
+                   "a stage sees it only after re-declaring it with a bare " + md.code("ARG " + pair.key) + ".")
     if pair.value is not None:
         out.append(f"Default: {md.code(definition.value if definition and definition.value is not None else pair.value)}"
                    " (overridable with `--build-arg`).")

@@ -205,6 +205,15 @@ def command_phrase(kb: KnowledgeBase, words: Sequence, roles: Sequence, program:
     elif not action:
         action = f"runs {code_word(program)}"
     shown = [o if o == "standard input" else code_word(o) for o in objects if o != "-"]
+    if "{}" in action and not shown:
+        # ``npm install`` alone: "installs {}" would leave a bare verb; the summary says what
+        bare = re.sub(r"\s*\{\}.*$", "", action).strip()
+        if " " not in bare:
+            fuller = derived_action(source.summary)
+            if fuller and fuller.split(" ", 1)[0] == bare and " " in fuller:
+                action = fuller
+    elif "{}" in action and len(set(shown)) == 1:
+        action = _singular_before_slot(action)
     if entry.name in _VALUE_FIRST and len(shown) >= 2 and "{}" in action:
         text = action.replace("{}", f"{join_words(shown[1:])} to {shown[0]}", 1)
     elif entry.name in _TO_LAST and len(shown) >= 2 and "{}" in action:
@@ -225,6 +234,17 @@ def command_phrase(kb: KnowledgeBase, words: Sequence, roles: Sequence, program:
     if "`" not in text:  # nothing of the line named yet: name the command itself
         text += f" ({code_word(' '.join(w.text for w in words[:2]) if sub is not None else program)})"
     return CommandPhrase(text, program, key, objects)
+
+
+_PLURALS = {"packages": "package", "gems": "gem", "modules": "module", "files": "file", "crates": "crate",
+            "dependencies": "dependency", "images": "image", "directories": "directory", "extensions": "extension",
+            "libraries": "library", "plugins": "plugin", "tools": "tool", "archives": "archive"}
+
+
+def _singular_before_slot(action: str) -> str:
+    """"installs the Python packages {}" with one package: "installs the Python package {}"."""
+    return re.sub(r"\b(" + "|".join(_PLURALS) + r")(\s+\{\})", lambda m: _PLURALS[m.group(1)] + m.group(2),
+                  action, count=1)
 
 
 _CONTINUING = frozenset({"to", "into", "from", "in", "on", "at", "with", "without", "as", "for", "under", "by",

@@ -90,7 +90,7 @@ def _image_phrase(ctx: LineContext, text: str) -> str:
     if facts.entry is not None:
         what = facts.entry.action or ""
         if what:
-            out += f", which {md.escape(what)}"
+            out += f", which {what}"  # knowledge text: Markdown already
     bits = []
     variant_words = {word for word, _ in facts.variants}
     if facts.line is not None and facts.line.line not in variant_words:
@@ -101,6 +101,8 @@ def _image_phrase(ctx: LineContext, text: str) -> str:
             bits.append(f"{md.escape(word)}: {_first_clause(part.summary).rstrip('.')}")
     if ref.digest:
         bits.append("pinned by digest")
+    if bits and out.endswith(")") and not out.endswith("`)"):  # "… (musl libc, BusyBox, apk; version 3.20)"
+        return out[:-1] + "; " + "; ".join(bits) + ")"
     return out + (f" ({'; '.join(bits)})" if bits else "")
 
 

@@ -155,13 +155,13 @@ def _name(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, ref: VarRef, 
         line = _line(analysis, definition.instruction.start) if definition and definition.instruction else 0
         out.specifics.append(
             f"A global ARG (line {line}) is **not visible** inside a stage until it is re-declared with "
-            f"`ARG {md.escape(ref.name)}`: here it is empty" + (" for the builder; the shell may still find it "
+            f"{md.code('ARG ' + ref.name)}: here it is empty" + (" for the builder; the shell may still find it "
                                                                  "in the image's environment." if shell_expands else ".")
         )
     elif status == "undeclared-predefined":
         out.specifics.append(
             f"Predefined by BuildKit, but only in the global scope: inside a stage it is empty until you "
-            f"declare it with `ARG {md.escape(ref.name)}` (no value needed)."
+            f"declare it with {md.code('ARG ' + ref.name)} (no value needed)."
         )
     else:
         if shell_expands:

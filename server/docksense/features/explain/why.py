@@ -142,7 +142,7 @@ def _from(ctx: LineContext, ins: Instruction) -> list[str]:
     elif ctx.is_last_stage(stage):
         pass  # the only stage: what `docker build` builds; nothing more to say about its use
     elif stage is not None and stage.name is not None and not _links(facts, "stage-base-of") and not copied:
-        out.append(f"Nothing else uses it: it is built only with `docker build --target {md.escape(stage.name.text)}`.")
+        out.append(f"Nothing else uses it: it is built only with {md.code('docker build --target ' + stage.name.text)}.")
     return out
 
 
