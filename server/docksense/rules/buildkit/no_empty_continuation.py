@@ -27,7 +27,7 @@ def check_no_empty_continuation(analysis) -> Iterator[Finding]:
         message = ("Empty line inside a continued instruction" + (f" ({count} of them)" if count > 1 else "")
                    + ": BuildKit skips it today but will treat it as an error in a future release. Remove it.")
         fix = Fix("Remove the empty continuation line" + ("s" if count > 1 else ""),
-                  [Edit(s, e, "") for s, e in spans], preferred=True, safe=True)
+                  [Edit(s, e, "") for s, e in _merged(spans)], preferred=True, safe=True)
         yield finding("NoEmptyContinuation", message, first_start, first_end, ins, fix)
 
 
@@ -50,4 +50,16 @@ def _line_spans(text: str, ins: Instruction, lines: list[int]) -> list[Optional[
             out.append((pos - 1, len(text)) if pos > 0 else (pos, len(text)))
         else:
             out.append((pos, end + 1))
+    return out
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Adjacent spans as one: a run of 16,000 empty lines is one edit, not 16,000 (each of which
+    a client converts, sends and applies)."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and out[-1][1] == start:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
     return out
