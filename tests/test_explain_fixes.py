@@ -225,3 +225,23 @@ def test_knowledge_text_is_not_escaped_and_document_text_is():
     out = explain_markdown(Analysis(text), KB, "t")
     assert "Alpine Linux (musl libc" in out and "\\(" not in out
     assert "`docker build --target app`" in out
+
+
+# -- 12. a walkthrough says each general sentence once ---------------------------------------------
+def test_walkthrough_says_a_repeated_why_once_hover_keeps_it():
+    text = "FROM debian:12\nRUN set -eux; apt-get update\nRUN set -eux; echo hi > /x\n"
+    out = explain_markdown(Analysis(text), KB, "t")
+    assert out.count("stops the build at the first failing command") == 1
+    assert "stops the build at the first failing command" in lines(text)[3].why  # per line: whole
+
+
+def test_lines_named_by_the_purpose_are_not_listed_again():
+    text = "FROM python:3.12 AS base\nFROM base AS dev\nFROM base AS final\n"
+    out = explain_markdown(Analysis(text), KB, "t")
+    first = out.split("```dockerfile")[1]
+    assert "(line 2)" in first and "**Lines:**" not in first
+
+
+def test_tar_mode_option_not_explained_again_in_why():
+    line = lines("FROM debian:12\nRUN tar --extract --gzip --file a.tgz --directory /opt\n")[2]
+    assert "xtract" in line.purpose and "tar archives" not in line.why

@@ -149,7 +149,7 @@ def stream_markdown(analysis: Analysis, kb: KnowledgeBase, title: str, concise: 
     current_stage = None
     if analysis.preamble:
         yield "## Before the first stage (global scope)\n\n"
-    for ins, line in iter_lines(analysis, kb, with_comment=False):
+    for ins, line in iter_lines(analysis, kb, with_comment=False, once=True):
         out: list[str] = []
         stage = analysis.stage_of(ins)
         if stage is not current_stage and stage is not None:
@@ -167,7 +167,8 @@ def stream_markdown(analysis: Analysis, kb: KnowledgeBase, title: str, concise: 
             links = unmentioned_links(line)
             if links:
                 out += ["**Lines:** " + "; ".join(text for _, text in links) + ".", ""]
-            options = [(o, t) for o, t in line.options if o.split(" ")[0] not in line.why]
+            stated = line.purpose + " " + line.why
+            options = [(o, t) for o, t in line.options if o.split(" ")[0] not in stated]
             if options:
                 out += ["**Options:** " + "; ".join(f"{md.code(option)}: {text.rstrip('.')}"
                                                    for option, text in options[:3]) + ".", ""]

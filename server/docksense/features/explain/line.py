@@ -4,6 +4,7 @@ apply here, and the options that matter. Shared by hover (which leads with it) a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Optional
 
@@ -78,15 +79,37 @@ def explain_line(analysis: Analysis, kb: KnowledgeBase, ins: Instruction) -> Lin
     return found
 
 
-def iter_lines(analysis: Analysis, kb: KnowledgeBase,
-               with_comment: bool = True) -> Iterator[tuple[Instruction, LineExplanation]]:
-    """Every instruction's explanation in order, without keeping them (``explain`` streams them)."""
+def iter_lines(analysis: Analysis, kb: KnowledgeBase, with_comment: bool = True,
+               once: bool = False) -> Iterator[tuple[Instruction, LineExplanation]]:
+    """Every instruction's explanation in order, without keeping them (``explain`` streams them).
+
+    ``once`` (a walkthrough read top to bottom): a Why sentence already said word for word on
+    an earlier line (what ``set -eux`` does, why exec form, why a multi-stage copy) is not said
+    again; the first line that needs it keeps it."""
     ctx = context(analysis, kb)
     seen: dict[str, str] = {}
+    said: set[str] = set()
     for ins in analysis.tree.instructions:
         explanation = compose(ctx, ins, with_comment)
         _make_distinct(seen, _source(analysis, ins), explanation)
+        if once and explanation.why:
+            explanation.why = _unsaid(explanation.why, said)
         yield ins, explanation
+
+
+_SENTENCE_END = re.compile(r"(?<=[.”])\s+(?=[A-Z`$“])")
+_SAID_LIMIT = 4096  # sentences remembered; a huge file's walkthrough stays in bounded memory
+
+
+def _unsaid(why: str, said: set[str]) -> str:
+    kept = []
+    for sentence in _SENTENCE_END.split(why):
+        if sentence in said:
+            continue
+        kept.append(sentence)
+        if len(sentence) >= 40 and len(said) < _SAID_LIMIT:
+            said.add(sentence)
+    return " ".join(kept)
 
 
 def _source(analysis: Analysis, ins: Instruction) -> str:
@@ -130,10 +153,10 @@ def _distinct(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, explanati
 
 
 def unmentioned_links(explanation: LineExplanation) -> list[tuple[int, str]]:
-    """The links whose line the Why does not already name (so a walkthrough says each once)."""
+    """The links whose line the Purpose and Why do not already name (so a walkthrough says each once)."""
     import re
 
-    named = set(re.findall(r"\b(\d+)\b", explanation.why))
+    named = set(re.findall(r"\b(\d+)\b", explanation.purpose + " " + explanation.why))
     return [(line, text) for line, text in explanation.links if str(line) not in named]
 
 

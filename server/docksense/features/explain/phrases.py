@@ -129,8 +129,10 @@ class CommandPhrase:
         self.objects = objects
 
 
-def command_phrase(kb: KnowledgeBase, words: Sequence, roles: Sequence, program: str) -> CommandPhrase:
-    """Compose the phrase of one command from its classified words (see ``analysis.shell.classify``)."""
+def command_phrase(kb: KnowledgeBase, words: Sequence, roles: Sequence, program: str,
+                   max_qualifiers: int = MAX_QUALIFIERS) -> CommandPhrase:
+    """Compose the phrase of one command from its classified words (see ``analysis.shell.classify``).
+    ``max_qualifiers``: how many of its options' phrases to keep (fewer in a long RUN's sentence)."""
     entry = roles[0].entry if roles else None
     if entry is None:
         shown = " ".join(w.text for w in words[:4]) + (" …" if len(words) > 4 else "")
@@ -228,7 +230,7 @@ def command_phrase(kb: KnowledgeBase, words: Sequence, roles: Sequence, program:
         text = f"{action} ({join_words(shown)})"
     elif "{}" not in action and action.startswith("runs ") and shown:
         text = f"{action} on {join_words(shown)}"
-    quals = list(dict.fromkeys(qualifiers))[:MAX_QUALIFIERS]
+    quals = list(dict.fromkeys(qualifiers))[:max_qualifiers]
     if quals:
         text += join_qualifiers(quals)
     if "`" not in text:  # nothing of the line named yet: name the command itself

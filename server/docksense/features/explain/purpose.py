@@ -16,11 +16,12 @@ from .exec_wrapper import exec_program
 from .paths import is_absolute
 from .instructions import stage_at
 from .context import LineContext
-from .phrases import capitalise, code_word, command_phrase, join_words, sentence
+from .phrases import MAX_QUALIFIERS, capitalise, code_word, command_phrase, join_words, sentence
 from .windows import statement_phrase, statement_phrases, windows_statements
 
 MAX_STEPS = 6  # commands named in a RUN's purpose before "and N more commands"
 # Commands that set up the shell rather than do work; the Why mentions them.
+LONG_RUN = 4  # commands; past this each command's phrase keeps fewer option phrases
 _SETUP = frozenset({"set", "true", ":", "exit", "shopt", "trap", "test", "[", "[["})
 # Commands that report rather than change anything: left out of a RUN's purpose when it does
 # other work (``echo "Verifying ..."``, an error message in a case branch).
@@ -128,7 +129,11 @@ def command_steps(ctx: LineContext, ins: Instruction) -> list[str]:
         return statement_phrases(ctx.kb, windows_statements(text, kind, base)[: MAX_STEPS * 8])
     phrases: list[str] = []
     reporting: list = []
-    for located in ctx.analysis.commands(ins):
+    located_all = ctx.analysis.commands(ins)
+    # a long RUN's sentence keeps each command's main option phrases only (the Options and the
+    # hover of each option say the rest)
+    budget = MAX_QUALIFIERS if len(located_all) <= LONG_RUN else 2
+    for located in located_all:
         command = located.command
         if not command.words or command.context in ("command-substitution", "process-substitution"):
             continue
@@ -140,7 +145,7 @@ def command_steps(ctx: LineContext, ins: Instruction) -> list[str]:
         if program in _REPORTING and ins.name == "RUN" and not command.redirects:
             reporting.append(command)
             continue
-        phrase = command_phrase(ctx.kb, command.words, ctx.roles(command), program)
+        phrase = command_phrase(ctx.kb, command.words, ctx.roles(command), program, budget)
         if not phrases or phrases[-1] != phrase.text:
             phrases.append(phrase.text)
         if len(phrases) > MAX_STEPS * 4:

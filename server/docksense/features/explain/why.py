@@ -107,7 +107,7 @@ def _run(ctx: LineContext, ins: Instruction) -> list[str]:
 def _unphrased_commands(ctx: LineContext, ins: Instruction, limit: int) -> list[str]:
     """What a known command is, when the knowledge base has no action phrase for it (a team's
     own knowledge pack, say): the Purpose could only say that it runs, so the Why says what it is."""
-    from .phrases import derived_action
+    from .phrases import derived_action, is_verb_phrase
 
     out: list[str] = []
     seen: set[str] = set()
@@ -118,6 +118,9 @@ def _unphrased_commands(ctx: LineContext, ins: Instruction, limit: int) -> list[
         entry = roles[0].entry if roles else None
         if entry is None or entry.name in seen or entry.action or derived_action(entry.summary):
             continue
+        if any(r.role == "option" and r.part is not None and r.part.action and is_verb_phrase(r.part.action)
+               for r in roles[1:]):
+            continue  # ``tar --extract``: the option's action already says what it does in the Purpose
         seen.add(entry.name)
         out.append(f"{md.code(entry.name)}: {first_sentence(entry.summary)}.")
     return out
@@ -213,7 +216,7 @@ def _arg(ctx: LineContext, ins: Instruction) -> list[str]:
         return [f"{md.code(name)} is used on line{'s' if len(lines) > 1 else ''} {join_words([str(n) for n in lines])}."
                 for name, lines in by_name.items()]
     if ctx.stage(ins) is None:
-        return ["Global build arguments can be used in FROM lines; a stage sees one only after re-declaring it."]
+        return [f"A stage sees it only after re-declaring it ({md.code('ARG ' + ins.pairs[0].key) if ins.pairs else '`ARG`'})."]
     return ["No later line of this stage names it; RUN commands still see it as an environment variable."]
 
 
