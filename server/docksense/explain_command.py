@@ -154,9 +154,8 @@ def stream_markdown(analysis: Analysis, kb: KnowledgeBase, title: str, concise: 
         stage = analysis.stage_of(ins)
         if stage is not current_stage and stage is not None:
             current_stage = stage
-            base = stage.image.text if stage.image else "?"
             name = f" {md.code(stage.name.text)}" if stage.name else ""
-            out += [f"## Stage {stage.index}{name} (from {md.code(base)})", ""]
+            out += [f"## Stage {stage.index}{name}", ""]  # its base: the FROM right below says it
         block = "\n".join(f"# {c}" for c in _comment_lines(ins)) + ("\n" if ins.comments else "") + _source(analysis, ins)
         out += [md.fenced(block, "dockerfile"), ""]
         if line.purpose:
