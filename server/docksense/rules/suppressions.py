@@ -277,6 +277,12 @@ def comment_text_start(text: str, comment: Comment) -> int:
     return comment.start + 1 + (len(body) - len(body.lstrip()))
 
 
+def _is_check_directive(text: str) -> bool:
+    """Whether a comment reads as a ``check=`` directive (as ``CommentIndex.check_comment`` tests)."""
+    match = match_directive(text)
+    return match is not None and match[0].lower() == "check"
+
+
 class CommentIndex:
     """Comment lines by line number, and the blocks BuildKit and hadolint attach to instructions."""
 
@@ -425,6 +431,7 @@ class Suppressions:
         self._ignored = frozenset(canonical_name(n) for n in (self.hadolint.ignored if self.hadolint else ()))
         self._override = {canonical_name(k): v for k, v in (self.hadolint.override if self.hadolint else {}).items()}
         self._local: dict[int, _Local] = {}
+        self._local_experimental: Optional[tuple[frozenset[str], bool]] = None
         self._starts = [ins.line for ins in tree.instructions]
         self._stage_ignores = self._read_stage_ignores() if self.pragmas_enabled else []
 
@@ -457,10 +464,26 @@ class Suppressions:
 
     def locally_enabled_anywhere(self, rule: Rule) -> bool:
         """Whether some instruction's ``# check=experimental=`` comment enables the rule."""
-        return any(
-            local.check is not None and local.check.enables(rule)
-            for local in (self.local(ins) for ins in self.tree.instructions)
-        )
+        names, experimental_all = self._locally_experimental()
+        return rule.name in names or (experimental_all and rule.family == BUILDKIT)
+
+    def _locally_experimental(self) -> tuple[frozenset[str], bool]:
+        """The union of the instructions' ``check`` comments' experimental names (and whether
+        one says ``all``), read once per document version rather than by walking every
+        instruction's comment block for each experimental rule. A file with no ``check``
+        directive among its comments (the usual case) skips the walk."""
+        if self._local_experimental is None:
+            names: set[str] = set()
+            experimental_all = False
+            if any(_is_check_directive(c.text) for c in self.tree.comments):
+                for ins in self.tree.instructions:
+                    value = self.comments.check_comment(ins)
+                    options = value.options if value else None
+                    if options is not None:
+                        names.update(options.experimental)
+                        experimental_all = experimental_all or options.experimental_all
+            self._local_experimental = (frozenset(names), experimental_all)
+        return self._local_experimental
 
     def escalates(self, rule: Rule) -> bool:
         """``error=true``: BuildKit fails the build on its checks, so they are errors."""
