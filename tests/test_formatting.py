@@ -281,3 +281,17 @@ def test_pre_commit_format_hook_selects_what_the_check_hook_selects():
     fmt_hook, check_hook = hooks["docksense-format"], hooks["docksense-check"]
     assert fmt_hook["entry"] == "docksense format" and fmt_hook["language"] == "python"
     assert (fmt_hook["files"], fmt_hook["exclude"]) == (check_hook["files"], check_hook["exclude"])
+
+
+def test_many_changed_lines_come_back_as_one_whole_document_edit():
+    from docksense.analysis import Analysis
+    from docksense.features.formatting import WHOLE_DOCUMENT_EDIT, document_edits
+
+    text = "\ufeffFROM a\n" + "run   x\n" * (WHOLE_DOCUMENT_EDIT + 1)
+    analysis = Analysis(text)
+    edits = document_edits(analysis, FormatOptions(), "utf-16")
+    assert len(edits) == 1
+    assert edits[0].range.start.character == 1  # the byte-order mark stays outside the edit
+    assert edits[0].new_text == "from a\n" + "run x\n" * (WHOLE_DOCUMENT_EDIT + 1)  # the majority: lower
+    few = Analysis("FROM a\nrun   x\n")
+    assert [e.new_text for e in document_edits(few, FormatOptions(), "utf-16")] == ["RUN x"]

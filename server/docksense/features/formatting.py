@@ -424,6 +424,9 @@ def on_type_indent(text: str, line: int, options: FormatOptions, tree: Optional[
 
 
 # -- LSP -----------------------------------------------------------------------------------
+# Past this many changed lines, document formatting answers with one edit of the whole text.
+WHOLE_DOCUMENT_EDIT = 500
+
 def options_from(lsp_options, keyword_case: str) -> FormatOptions:
     """Our options from the client's ``FormattingOptions`` and the ``formatting`` settings."""
     tab_size = getattr(lsp_options, "tab_size", 4) if lsp_options is not None else 4
@@ -445,6 +448,12 @@ def document_edits(analysis, options: FormatOptions, encoding: str,
     changes = [(n, old, new) for n, (old, new) in enumerate(zip(lines.contents, contents)) if old != new]
     if not changes:
         return []
+    if within is None and len(changes) > WHOLE_DOCUMENT_EDIT:
+        # Thousands of line edits cost more to build, send and apply than the new text itself.
+        text = "".join(content + ending for content, ending in zip(contents, lines.endings))
+        start = 1 if analysis.text.startswith("\ufeff") and text.startswith("\ufeff") else 0
+        return [types.TextEdit(range=to_range(analysis.lines, start, len(analysis.text), encoding),
+                               new_text=text[start:])]
     if within is not None:
         lo, hi = _expand_to_instructions(analysis.tree, *within)
     edits = []
