@@ -56,12 +56,12 @@ def test_result_and_worker_dockerfiles():
 def test_json_shape():
     out = run("explain", str(VOTING / "vote__Dockerfile"), "--format", "json")
     data = json.loads(out.stdout)
-    assert set(data) == {"stages", "instructions", "errors"}
+    assert set(data) == {"stages", "instructions", "errors", "keywords"}
     first = data["instructions"][0]
     assert first["instruction"] == "FROM"
     assert first["range"]["start"] == {"line": 1, "character": 0}
     assert first["purpose"].startswith("Starts stage base from python:3.11-slim")
-    assert first["why"] and first["keyword"]["summary"].startswith("Starts a new build stage")
+    assert first["why"] and data["keywords"][first["keyword"]]["summary"].startswith("Starts a new build stage")
     assert {"line": 17, "text": "Stage dev builds on this one (line 17)"} in first["links"]
     detail = first["details"][0]
     assert set(detail) >= {"text", "range", "explanation"}

@@ -245,3 +245,12 @@ def test_lines_named_by_the_purpose_are_not_listed_again():
 def test_tar_mode_option_not_explained_again_in_why():
     line = lines("FROM debian:12\nRUN tar --extract --gzip --file a.tgz --directory /opt\n")[2]
     assert "xtract" in line.purpose and "tar archives" not in line.why
+
+
+def test_json_says_general_text_once():
+    text = "".join(f"FROM debian:12 AS s{i}\nRUN apt-get update && apt-get install -y p{i}\n" for i in range(20))
+    data = explain_json(Analysis(text), KB)
+    assert data["keywords"]["RUN"]["summary"] and data["instructions"][1]["keyword"] == "RUN"
+    summaries = [d for i in data["instructions"] for d in i["details"] if d["text"] == "apt-get"]
+    assert len(summaries) == 40 and sum("see_line" not in d for d in summaries) == 1  # two per RUN
+    assert all(d["see_line"] == 2 for d in summaries[1:])

@@ -4,7 +4,7 @@ Per instruction, like the seed: its text (with the comment above it), **Purpose*
 line does here), **Why** (why it is written this way and which lines it serves), the lines it
 connects to, the options that matter and the notes that apply. ``--concise`` keeps only
 Purpose and Why; ``--format json`` carries the same per instruction (``purpose``, ``why``,
-``links``; the keyword's general text in ``keyword``) with LSP ranges. Output is written
+``links``; each keyword's general text once, in the closing ``keywords`` map) with LSP ranges. Output is written
 instruction by instruction as it is composed, so a huge file streams in bounded memory.
 The exit status is 1 when BuildKit would refuse the file (the ``syntax`` rule family reports an
 error: the parser's own problems and every other check of what BuildKit rejects, such as
@@ -17,7 +17,7 @@ import argparse
 import json
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Optional
 
 from .analysis import Analysis
 from .features import markdown as md
@@ -29,6 +29,7 @@ from .rules import RULES, Finding, RuleConfig, run_rules
 from .syntax import Instruction
 
 MAX_DETAILS = 12  # parts listed per instruction in JSON
+MAX_LINKS = 24  # links listed per instruction in JSON (``links_total`` says how many there are)
 
 
 def example_text() -> str:
@@ -57,8 +58,46 @@ def _parts(analysis: Analysis, kb: KnowledgeBase, ins: Instruction):
 
 
 # -- JSON ----------------------------------------------------------------------------------------
-def _instruction_json(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, line: LineExplanation) -> dict[str, Any]:
+class _Said:
+    """What the JSON output already carried in full, so general text goes out once per document:
+    each keyword's general explanation (in the closing ``keywords`` map) and each part's general
+    summary (later mentions of the same part carry only what is specific to their line)."""
+
+    LIMIT = 4096  # parts remembered; past it summaries repeat rather than memory growing
+
+    def __init__(self) -> None:
+        self.keywords: dict[str, dict[str, str]] = {}
+        self.parts: dict[tuple[str, str, str], int] = {}  # -> the line that explained it
+
+    def keyword(self, name: str, head) -> None:
+        if name not in self.keywords and not head.empty:
+            self.keywords[name] = {"summary": _one_line(head.summary), "purpose": _one_line(head.purpose),
+                                   "why": _one_line(head.why), "docs": head.docs}
+
+    def detail(self, analysis: Analysis, part) -> dict[str, Any]:
+        """A part's entry: in full the first time; later the same part (same kind, text and
+        summary) carries only its line's specifics, and ``see_line`` names where it was explained."""
+        key = (part.kind, part.title, part.summary)
+        specific = part.specifics[:2]
+        out: dict[str, Any] = {"text": analysis.text[part.start:part.end], "kind": part.kind,
+                               "range": _range(analysis, part.start, part.end)}
+        first = self.parts.get(key)
+        if first is not None:
+            out["explanation"] = md.plain(_one_line(" ".join(specific)))
+            out["see_line"] = first
+            return out
+        if len(self.parts) < self.LIMIT:
+            self.parts[key] = analysis.lines.position(part.start)[0] + 1
+        out["explanation"] = md.plain(_one_line(" ".join([part.summary] + specific)))
+        out["docs"] = part.docs
+        return out
+
+
+def _instruction_json(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, line: LineExplanation,
+                      said: Optional[_Said] = None) -> dict[str, Any]:
+    said = said if said is not None else _Said()
     head, parts = _parts(analysis, kb, ins)
+    said.keyword(ins.name, head)
     return {
         "range": _range(analysis, ins.start, ins.end),
         "line": line.line,
@@ -66,18 +105,15 @@ def _instruction_json(analysis: Analysis, kb: KnowledgeBase, ins: Instruction, l
         "text": _source(analysis, ins),
         "purpose": md.plain(line.purpose),
         "why": md.plain(line.why),
-        "links": [{"line": number, "text": md.plain(text)} for number, text in line.links],
+        "links": [{"line": number, "text": md.plain(text)} for number, text in line.links[:MAX_LINKS]],
+        **({"links_total": len(line.links)} if len(line.links) > MAX_LINKS else {}),
         "options": [{"option": option, "text": md.plain(text)} for option, text in line.options],
         "notes": [md.plain(n) for n in line.notes],
         "idioms": line.idioms,
-        "keyword": {"summary": _one_line(head.summary), "purpose": _one_line(head.purpose),
-                    "why": _one_line(head.why), "docs": head.docs},
+        # the keyword's general text is in the closing "keywords" map under this name, once
+        "keyword": ins.name if not head.empty else None,
         "specifics": [md.plain(s) for s in head.specifics],
-        "details": [
-            {"text": analysis.text[p.start:p.end], "kind": p.kind, "range": _range(analysis, p.start, p.end),
-             "explanation": md.plain(_one_line(" ".join([p.summary] + p.specifics[:2]))), "docs": p.docs}
-            for p in parts[:MAX_DETAILS]
-        ],
+        "details": [said.detail(analysis, p) for p in parts[:MAX_DETAILS]],
     }
 
 
@@ -119,27 +155,27 @@ def _errors_json(analysis: Analysis, kb: KnowledgeBase) -> list[dict[str, Any]]:
 
 def explain_json(analysis: Analysis, kb: KnowledgeBase) -> dict[str, Any]:
     """The whole explanation as one object (tests and library use; the CLI streams it)."""
-    return {
-        "stages": _stages_json(analysis),
-        "instructions": [_instruction_json(analysis, kb, ins, line) for ins, line in iter_lines(analysis, kb)],
-        "errors": _errors_json(analysis, kb),
-    }
+    return json.loads("".join(stream_json(analysis, kb)))
 
 
 def stream_json(analysis: Analysis, kb: KnowledgeBase, concise: bool = False) -> Iterator[str]:
     """:func:`explain_json` as text, one instruction at a time."""
     yield '{\n  "stages": ' + json.dumps(_stages_json(analysis), ensure_ascii=False) + ',\n  "instructions": ['
     first = True
+    said = _Said()
     for ins, line in iter_lines(analysis, kb):
         if concise:
             item: dict[str, Any] = {"range": _range(analysis, ins.start, ins.end), "line": line.line,
                                     "instruction": ins.name, "purpose": md.plain(line.purpose),
                                     "why": md.plain(line.why)}
         else:
-            item = _instruction_json(analysis, kb, ins, line)
-        yield ("\n    " if first else ",\n    ") + json.dumps(item, ensure_ascii=False)
+            item = _instruction_json(analysis, kb, ins, line, said)
+        yield ("\n    " if first else ",\n    ") + json.dumps(item, ensure_ascii=False, separators=(",", ":"))
         first = False
-    yield '\n  ],\n  "errors": ' + json.dumps(_errors_json(analysis, kb), ensure_ascii=False) + "\n}\n"
+    tail = '\n  ],\n  "errors": ' + json.dumps(_errors_json(analysis, kb), ensure_ascii=False)
+    if not concise:
+        tail += ',\n  "keywords": ' + json.dumps(said.keywords, ensure_ascii=False)
+    yield tail + "\n}\n"
 
 
 # -- Markdown ------------------------------------------------------------------------------------
