@@ -34,7 +34,7 @@ from typing import Optional
 import attrs
 
 from .analysis import Analysis
-from .check_discovery import PATTERNS, SKIP_DIRS, STDIN, discover, is_dockerfile
+from .check_discovery import PATTERNS, SKIP_DIRS, STDIN, discover, dockerfiles, is_dockerfile
 from .check_formats import FORMATTERS, _display, _gh_data, _gh_property, sarif_document
 from .features.code_actions import fix_all
 from .rules import RULES, Finding, RuleConfig, canonical, run_rules
@@ -217,10 +217,7 @@ def run(args: argparse.Namespace) -> int:
             roots.append(Path(folder))
         knowledge = KnowledgeBase(roots)
     selection = Selection.parse(args.select, args.ignore, args.min_severity)
-    names, empty = discover(list(args.paths), _walk_error)
-    if not names:
-        where = ", ".join(empty) if empty else "."
-        raise CliError(f"no Dockerfiles found under {where}")
+    names = dockerfiles(args.paths)
     if args.fix and STDIN in names:
         raise CliError("--fix cannot rewrite stdin; give file paths")
     sources = [(name, read_source(name)) for name in names]  # every read error before output
@@ -263,12 +260,6 @@ def run(args: argparse.Namespace) -> int:
         return INTERNAL_ERROR
     failed = any(fails(f, item.fail_level) for item in results for f in item.findings)
     return 1 if failed else 0
-
-
-def _walk_error(error: OSError) -> None:
-    from .cli_io import CliError
-
-    raise CliError(f"{error.filename}: cannot read ({error.strerror or error})")
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -173,3 +173,18 @@ def discover(paths: list[str], on_error: Callable[[OSError], None]) -> tuple[lis
         else:
             raise CliError(f"{raw}: no such file or directory")
     return out, empty
+
+
+def dockerfiles(paths: list[str]) -> list[str]:
+    """What a subcommand works on: the files ``discover`` finds, where an unreadable folder and
+    finding nothing at all are one-line usage errors (never a silent success)."""
+    from .cli_io import CliError
+
+    def unreadable(error: OSError) -> None:
+        raise CliError(f"{error.filename}: cannot read ({error.strerror or error})")
+
+    names, empty = discover(list(paths), unreadable)
+    if not names:
+        where = ", ".join(empty) if empty else "."
+        raise CliError(f"no Dockerfiles found under {where}")
+    return names

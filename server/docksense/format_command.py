@@ -13,6 +13,7 @@ import difflib
 import sys
 from pathlib import Path
 
+from .check_discovery import dockerfiles
 from .cli_io import CliError, read_source, write_stdout
 
 STDIN = "-"
@@ -43,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     if not 1 <= args.indent <= 16:
         raise CliError("--indent takes a number from 1 to 16")
     options = FormatOptions(tab_size=args.indent, insert_spaces=not args.tabs, keyword_case=args.keyword_case)
-    files = _files(args.paths)
+    files = dockerfiles(args.paths)
     changed: list[str] = []
     for name in files:
         text = read_source(name)
@@ -67,20 +68,6 @@ def run(args: argparse.Namespace) -> int:
             _write(name, formatted)
     _summary(args, len(files), changed)
     return 1 if changed and (args.check or args.diff) else 0
-
-
-def _files(paths: list[str]) -> list[str]:
-    from .check_discovery import discover
-
-    files, empty = discover(list(paths), _walk_error)
-    if not files:
-        where = ", ".join(empty) if empty else "."
-        raise CliError(f"no Dockerfiles found under {where}")
-    return files
-
-
-def _walk_error(error: OSError) -> None:
-    raise CliError(f"{error.filename}: cannot read ({error.strerror or error})")
 
 
 def _write(name: str, text: str) -> None:

@@ -12,6 +12,7 @@ from .commands import command_explanations
 from .comments import comment_explanations, directive_explanations
 from .flags import flag_explanations
 from .instructions import argument_explanations, keyword_explanation
+from .large_shell import NOT_LARGE, explain_large_shell_at
 from .model import Explanation
 from .note_context import note_applies
 from .variables import variable_explanations
@@ -77,8 +78,6 @@ def explain_at(analysis: Analysis, kb: KnowledgeBase, offset: int) -> Optional[E
     if ins is None:
         return explain_comment_or_directive(analysis, kb, offset)
     # A huge RUN (a 1.6 MB one-liner) is explained from the commands around the cursor only.
-    from .large_shell import NOT_LARGE, explain_large_shell_at
-
     found = explain_large_shell_at(analysis, kb, offset)
     if found is not NOT_LARGE:
         return found
