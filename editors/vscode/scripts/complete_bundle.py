@@ -33,6 +33,10 @@ PYTHONS = ["3.10", "3.11", "3.12", "3.13", "3.14"]
 OLDEST = PYTHONS[0] + ".0"
 PLATFORMS = [("linux", "Linux", "posix"), ("win32", "Windows", "nt"), ("darwin", "Darwin", "posix")]
 BINARY_SUFFIXES = (".so", ".pyd", ".dll", ".dylib")
+# Distributions whose compiled part is an optional speed-up over a complete pure-Python
+# implementation: the compiled files are removed, the package stays. (PyYAML's sdist builds the
+# extension whenever it can, so no pure build of it exists to install instead.)
+OPTIONAL_ACCELERATORS = {"pyyaml": "yaml uses its pure-Python loader when yaml._yaml is absent"}
 
 
 def environments():
@@ -115,10 +119,17 @@ def main() -> int:
     target = Path(sys.argv[1]).resolve()
 
     for name, dist in sorted(installed(target).items()):
-        if any(compiled_files_of(dist, target)):
-            print(f"{name} {dist.version} was installed compiled: replacing it with a pure-Python build", flush=True)
+        compiled = list(compiled_files_of(dist, target))
+        if compiled and name in OPTIONAL_ACCELERATORS:
+            print(f"{name}: dropping its optional compiled accelerator ({OPTIONAL_ACCELERATORS[name]})", flush=True)
+            for path in compiled:
+                path.unlink()
+            continue
+        if compiled:
+            version = dist.version  # read before remove() deletes the metadata it comes from
+            print(f"{name} {version} was installed compiled: replacing it with a pure-Python build", flush=True)
             remove(dist, target)
-            install_pure([f"{name}=={dist.version}"], target)
+            install_pure([f"{name}=={version}"], target)
 
     for _ in range(10):
         missing = missing_requirements(target)
